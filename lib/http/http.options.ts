@@ -1,0 +1,49 @@
+import { OptionsChecker } from '../rfs.options-errors';
+
+/** Maps an error the registry does not know to an HTTP status (or `undefined` to go on). */
+export type HttpErrorMapper = (error: unknown) => number | undefined;
+
+/** Options of the `http` section (the Result → HTTP boundary). */
+export class HttpOptions {
+  /** Register `ResultInterceptor` globally. */
+  interceptor = true;
+  /** Register `ResultExceptionFilter` globally. */
+  exceptionFilter = true;
+  /** Extra status mapping by error code or error class name. */
+  errorStatus: Record<string, number> = {};
+  /** Last-resort mapper before 500. */
+  errorMapper?: HttpErrorMapper;
+  /** Base URI of problem `type`s (`<base><code-in-kebab-case>`); `about:blank` when empty. */
+  problemTypeBaseUrl = 'about:blank';
+  /** Add `Server-Timing: app;dur=<ms>`. */
+  timingHeader = true;
+}
+
+/** Validates a user's `http` section; problems go to `check`. */
+export function checkHttpOptions(check: OptionsChecker, value: unknown): void {
+  if (value === undefined || value === false) return;
+  const p = 'http';
+  if (!check.object(p, value)) return;
+  check.knownKeys(
+    p,
+    value,
+    Object.keys(new HttpOptions()).concat('errorMapper'),
+  );
+  check.boolean(`${p}.interceptor`, value.interceptor);
+  check.boolean(`${p}.exceptionFilter`, value.exceptionFilter);
+  check.boolean(`${p}.timingHeader`, value.timingHeader);
+  check.string(`${p}.problemTypeBaseUrl`, value.problemTypeBaseUrl);
+  check.func(`${p}.errorMapper`, value.errorMapper);
+  if (
+    value.errorStatus !== undefined &&
+    check.object(`${p}.errorStatus`, value.errorStatus)
+  ) {
+    for (const [k, v] of Object.entries(value.errorStatus)) {
+      check.number(`${p}.errorStatus.${k}`, v, {
+        integer: true,
+        min: 100,
+        max: 599,
+      });
+    }
+  }
+}

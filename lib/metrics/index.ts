@@ -1,0 +1,2 @@
+export * from './metrics.options';
+export * from './operation-metrics';

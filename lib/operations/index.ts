@@ -1,0 +1,2 @@
+export * from './operation-event';
+export * from './operation-hub';

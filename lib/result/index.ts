@@ -1,0 +1,7 @@
+// `lib/result` imports nothing from Nest: the core types are usable anywhere.
+export * from './result';
+export * from './result-json';
+export * from './result-unwrap.error';
+export * from './error-code';
+export * from './rfs.error';
+export * from './outcome';
