@@ -1,1 +1,2 @@
 export * from './correlation.options';
+export * from './correlation-context';

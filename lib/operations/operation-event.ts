@@ -43,6 +43,13 @@ export interface OperationEvent {
   readonly correlationId?: string;
   /** Logging options of the decorator or route. */
   readonly log?: OperationLogOptions;
+  /** HTTP facts when the operation is a controller handler (`source: 'http'`). */
+  readonly http?: {
+    readonly method: string;
+    /** Route template (`/orders/:id`), never the raw URL. */
+    readonly route: string;
+    readonly status: number;
+  };
   /** Free-form structured fields for the log line. */
   readonly metadata?: Readonly<Record<string, unknown>>;
 }

@@ -5,3 +5,4 @@ export * from './result-unwrap.error';
 export * from './error-code';
 export * from './rfs.error';
 export * from './outcome';
+export * from './result-log-sink';
