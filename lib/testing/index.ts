@@ -1,0 +1,4 @@
+// Public entry `nestjs-rfs/testing`: runner-agnostic (no Jest import). Jest matchers live in
+// `nestjs-rfs/testing/jest`.
+export * from './rfs-assertion.error';
+export * from './result.assertions';
