@@ -188,7 +188,10 @@ export class Err<T, E> {
   /** Throws the error when it is an `Error`, otherwise a {@link ResultUnwrapError} with `cause`. */
   unwrapOrThrow(): T {
     if (this.error instanceof Error) throw this.error;
-    throw new ResultUnwrapError('Called unwrapOrThrow() on an Err', this.error);
+    throw new ResultUnwrapError(
+      `Called unwrapOrThrow() on an Err: ${describe(this.error)}`,
+      this.error,
+    );
   }
 
   /** Throws a {@link ResultUnwrapError} with `message` and `cause` = the error. */
@@ -219,8 +222,19 @@ export class Err<T, E> {
   /** Yields this Err, ending {@link Result.gen} with it. */
   *[Symbol.iterator](): Generator<Err<never, E>, T, unknown> {
     yield this as unknown as Err<never, E>;
-    // Result.gen never resumes a generator after an Err.
-    throw new Error('Result.gen resumed after an Err');
+    // Result.gen never resumes a generator after an Err; other consumers of the iterator
+    // (Jest's toEqual, spread) just see one element.
+    return undefined as T;
+  }
+}
+
+/** A short text for a non-Error error value (for unwrap messages). */
+function describe(error: unknown): string {
+  if (typeof error === 'string') return error;
+  try {
+    return JSON.stringify(error) ?? String(error);
+  } catch {
+    return String(error);
   }
 }
 
@@ -296,9 +310,11 @@ function allErrors(
   const errors: unknown[] = [];
   if (Array.isArray(results)) {
     const values: unknown[] = new Array(results.length);
-    results.forEach((r: AnyResult, i) =>
-      r.isErr() ? errors.push(r.error) : (values[i] = r.value),
-    );
+    for (let i = 0; i < results.length; i++) {
+      const r = results[i];
+      if (r.isErr()) errors.push(r.error);
+      else values[i] = r.value;
+    }
     return errors.length > 0 ? new Err(errors) : new Ok(values);
   }
   const out: Record<string, unknown> = {};
@@ -358,8 +374,13 @@ function gen<T, Y extends Err<never, unknown>>(
   const it = body();
   const step = it.next();
   if (step.done) return new Ok(step.value);
-  // The first yielded value is always an Err: stop there and let the generator clean up.
+  // The first yielded value is an Err: stop there and let the generator run its `finally`.
   it.return(undefined as never);
+  if (!(step.value instanceof Err)) {
+    throw new TypeError(
+      'Result.gen: the body yielded a value that is not a Result; use `yield* result` (with the star), not `yield result`',
+    );
+  }
   return step.value as unknown as Err<T, YieldedError<Y>>;
 }
 
@@ -378,20 +399,19 @@ function fromJSON<T = unknown, E = unknown>(json: unknown): Result<T, E> {
   }
   const o = json as Record<string, unknown>;
   if (o.ok === true) {
-    if (!('value' in o))
-      throw new TypeError(
-        'Result.fromJSON: { ok: true } needs a "value" field',
-      );
+    // JSON.stringify drops `value: undefined`, so `{ ok: true }` is the JSON of `ok()`.
     return new Ok(o.value as T);
   }
   if (o.ok === false) {
     if (!('error' in o))
       throw new TypeError(
-        'Result.fromJSON: { ok: false } needs an "error" field',
+        'Result.fromJSON: { ok: false } needs an "error" field (an Err always carries its error)',
       );
     return new Err(o.error as E);
   }
-  throw new TypeError('Result.fromJSON: field "ok" must be true or false');
+  throw new TypeError(
+    `Result.fromJSON: field "ok" must be true or false, got ${typeof o.ok === 'string' ? JSON.stringify(o.ok) : describe(o.ok)}`,
+  );
 }
 
 /**
@@ -426,6 +446,9 @@ export const Result = {
   partition,
   /** Do-notation: `yield*` a Result to unwrap it; the first Err ends the block. */
   gen,
-  /** Parses `{ ok: true, value } | { ok: false, error }` (object or JSON string); throws TypeError on malformed input. */
+  /**
+   * Parses `{ ok: true, value } | { ok: false, error }` (object or JSON string); throws a
+   * TypeError naming the problem on malformed input. Errors stay in their JSON form.
+   */
   fromJSON,
 } as const;

@@ -86,9 +86,11 @@ export class RfsError extends Error {
         }));
     const text =
       message ??
-      (errors.length === 1
-        ? `Validation failed: ${errors[0].field} ${errors[0].message}`
-        : `Validation failed for ${errors.length} fields`);
+      (errors.length === 0
+        ? 'Validation failed'
+        : errors.length === 1
+          ? `Validation failed: ${errors[0].field} ${errors[0].message}`
+          : `Validation failed for ${errors.length} fields`);
     return new RfsError(ErrorCode.VALIDATION_ERROR, text, {
       details: { errors },
     });
