@@ -54,8 +54,8 @@ export class RfsError extends Error {
   readonly code: string;
   /** HTTP status: the explicit one, else the code's default, else 500. */
   readonly status: number;
-  /** Structured fields (resource, id, field errors, …). */
-  readonly details?: Record<string, unknown>;
+  /** Structured fields (resource, id, field errors, …); absent (not `undefined`-valued) when none. */
+  declare readonly details?: Record<string, unknown>;
 
   constructor(
     code: ErrorCode | string,
