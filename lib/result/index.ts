@@ -6,3 +6,4 @@ export * from './error-code';
 export * from './rfs.error';
 export * from './outcome';
 export * from './result-log-sink';
+export * from './mono-result';
