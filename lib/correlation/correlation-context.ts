@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomBytes } from 'node:crypto';
 
 /** What the AsyncLocalStorage holds for one request, message or job. */
 export interface CorrelationStore {
@@ -6,13 +7,59 @@ export interface CorrelationStore {
   readonly id: string;
   /** Request-scoped fields (user, tenant, …) that log lines pick up. */
   readonly fields: Map<string, unknown>;
+  /**
+   * W3C trace-id (32 lowercase hex) of the incoming `traceparent`, or derived lazily from the id
+   * by `outboundHeaders()`.
+   */
+  traceId?: string;
+  /** W3C trace-flags of the incoming `traceparent` (`'01'` sampled); `'00'` when this service started the trace. */
+  traceFlags?: string;
 }
 
 const storage = new AsyncLocalStorage<CorrelationStore>();
 
+const UUID =
+  /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+const ZERO_TRACE = '00000000000000000000000000000000';
+
+/** Default header that carries the id to downstream services. */
+export const DEFAULT_CORRELATION_HEADER = 'x-correlation-id';
+
+/** Creates a store; one object and one Map per request, no closures. */
+export function createCorrelationStore(
+  id: string,
+  traceId?: string,
+  traceFlags?: string,
+): CorrelationStore {
+  return { id, fields: new Map(), traceId, traceFlags };
+}
+
+function traceIdOf(store: CorrelationStore): string {
+  if (store.traceId) return store.traceId;
+  // A UUID id doubles as the trace-id, so logs and traces share one key.
+  let traceId = UUID.test(store.id)
+    ? store.id.replace(/-/g, '').toLowerCase()
+    : randomBytes(16).toString('hex');
+  if (traceId === ZERO_TRACE) traceId = randomBytes(16).toString('hex');
+  store.traceId = traceId;
+  return traceId;
+}
+
+function newSpanId(): string {
+  let span = randomBytes(8).toString('hex');
+  while (span === '0000000000000000') span = randomBytes(8).toString('hex');
+  return span;
+}
+
 /**
  * Static access to the current correlation context, for code outside DI (scripts, workers,
  * library code). Inside DI prefer the injectable `CorrelationService`.
+ *
+ * @example
+ * ```ts
+ * CorrelationContext.run('job-42', () => worker.process(job));
+ * CorrelationContext.getId(); // 'job-42' inside, undefined outside
+ * ```
  */
 export class CorrelationContext {
   /** The underlying AsyncLocalStorage (for integrations such as pino mixins). */
@@ -35,9 +82,19 @@ export class CorrelationContext {
     return store.id;
   }
 
+  /** The current store (id, fields, trace facts), or `undefined` outside a context. */
+  static current(): CorrelationStore | undefined {
+    return storage.getStore();
+  }
+
   /** Runs `fn` inside a new context with `id` (request fields start empty). */
   static run<T>(id: string, fn: () => T): T {
-    return storage.run({ id, fields: new Map() }, fn);
+    return storage.run(createCorrelationStore(id), fn);
+  }
+
+  /** Runs `fn` inside an existing store (used by the middleware, interceptor and decorator). */
+  static runWithStore<T>(store: CorrelationStore, fn: () => T): T {
+    return storage.run(store, fn);
   }
 
   /** Sets a request-scoped field; ignored outside a context. */
@@ -54,5 +111,25 @@ export class CorrelationContext {
   static fields(): Record<string, unknown> {
     const store = storage.getStore();
     return store ? Object.fromEntries(store.fields) : {};
+  }
+
+  /**
+   * Headers to put on an outgoing HTTP call: the id under `header` and a child W3C `traceparent`
+   * (same trace-id, new span id). Empty outside a context.
+   *
+   * @example
+   * ```ts
+   * await fetch(url, { headers: { ...CorrelationContext.outboundHeaders() } });
+   * ```
+   */
+  static outboundHeaders(
+    header: string = DEFAULT_CORRELATION_HEADER,
+  ): Record<string, string> {
+    const store = storage.getStore();
+    if (!store) return {};
+    return {
+      [header]: store.id,
+      traceparent: `00-${traceIdOf(store)}-${newSpanId()}-${store.traceFlags ?? '00'}`,
+    };
   }
 }

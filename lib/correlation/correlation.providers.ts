@@ -1,0 +1,31 @@
+import type { Provider } from '@nestjs/common';
+import { getRfsOptionsToken } from '../rfs-options.provider';
+import type { RfsModuleOptions } from '../rfs.options';
+import { CorrelationIdResolver } from './correlation-id.resolver';
+import { CorrelationInterceptor } from './correlation.interceptor';
+import { CorrelationMiddleware } from './correlation.middleware';
+import { CorrelationService } from './correlation.service';
+import { CORRELATION_RESPONSE_HEADER } from './correlation.tokens';
+
+/**
+ * Providers RfsModule registers for the `correlation` section. With `correlation: false` the
+ * middleware is not applied, but the service and interceptor still work (with default options),
+ * so code that reads ids never needs to know whether the feature is on.
+ */
+export const correlationProviders: Provider[] = [
+  {
+    provide: CorrelationIdResolver,
+    useFactory: (o: RfsModuleOptions) =>
+      new CorrelationIdResolver(o.correlation || undefined),
+    inject: [getRfsOptionsToken()],
+  },
+  {
+    provide: CORRELATION_RESPONSE_HEADER,
+    useFactory: (o: RfsModuleOptions): string | false =>
+      o.correlation === false ? false : o.correlation.responseHeader,
+    inject: [getRfsOptionsToken()],
+  },
+  CorrelationService,
+  CorrelationMiddleware,
+  CorrelationInterceptor,
+];
