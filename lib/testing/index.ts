@@ -2,3 +2,5 @@
 // `nestjs-rfs/testing/jest`.
 export * from './rfs-assertion.error';
 export * from './result.assertions';
+export * from './mock.types';
+export * from './result-service.mocker';
