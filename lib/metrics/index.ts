@@ -1,2 +1,12 @@
 export * from './metrics.options';
 export * from './operation-metrics';
+export * from './metrics.constants';
+export { METRIC_WINDOWS, isMetricWindow } from './window-ring';
+export type { OperationHistoryPoint } from './operation-stats';
+export {
+  METRIC_SUFFIXES,
+  PromClientMissingError,
+  type RfsPromMetrics,
+} from './prometheus-metrics';
+export * from './result-metrics.collector';
+export * from './metrics.providers';

@@ -1,0 +1,415 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnModuleDestroy,
+  type OnModuleInit,
+  Optional,
+} from '@nestjs/common';
+import type { Registry } from 'prom-client';
+import { CorrelationContext } from '../correlation/correlation-context';
+import type {
+  OperationEvent,
+  OperationListener,
+} from '../operations/operation-event';
+import { OperationHub } from '../operations/operation-hub';
+import { isCodedError } from '../result/rfs.error';
+import type { OperationOutcome } from '../result/outcome';
+import { InjectRfsClock, type RfsClock } from '../rfs.clock';
+import { InjectRfsOptions } from '../rfs-options.provider';
+import type { RfsModuleOptions } from '../rfs.options';
+import { RFS_METRICS_REGISTRY } from './metrics.constants';
+import { MetricsOptions } from './metrics.options';
+import type { MetricWindow, OperationMetrics } from './operation-metrics';
+import {
+  OperationStats,
+  type PromChildren,
+  type OperationHistoryPoint,
+  emptyOperationMetrics,
+} from './operation-stats';
+import {
+  type RfsPromMetrics,
+  createRfsPromMetrics,
+  loadPromClient,
+} from './prometheus-metrics';
+import { WINDOW_LAYOUTS, isMetricWindow } from './window-ring';
+
+/** Label value that replaces operations and error codes beyond the cardinality limits. */
+export const OVERFLOW_LABEL = '__other__';
+
+/** Options of {@link ResultMetricsCollector.record}. */
+export interface RecordOptions {
+  /** Error code of an `err` outcome (`RfsError.code`). */
+  errorCode?: string;
+  /** Correlation id of the operation (default: the current one), kept for failing operations. */
+  correlationId?: string;
+}
+
+/** Totals over every operation plus each operation's metrics (`getSummary`). */
+export interface MetricsSummary {
+  window: MetricWindow;
+  total: number;
+  ok: number;
+  err: number;
+  defect: number;
+  /** ok / total (1 when total is 0). */
+  successRate: number;
+  /** (err + defect) / total (0 when total is 0). */
+  errorRate: number;
+  throughputPerSec: number;
+  /** One entry per known operation, by name. */
+  operations: OperationMetrics[];
+}
+
+const OUTCOMES: readonly OperationOutcome[] = ['ok', 'err', 'defect'];
+
+/** Error code of a failed event: the error's `code`, else none. */
+function errorCodeOf(error: unknown): string | undefined {
+  return isCodedError(error) ? error.code : undefined;
+}
+
+function normalizeRoute(route: string): string {
+  return route.replace(/^\/+|\/+$/g, '');
+}
+
+/**
+ * Per-operation metrics of nestjs-rfs. Listens to the {@link OperationHub} (one timing per
+ * operation, shared with the Result logger), exports Prometheus series through prom-client and
+ * keeps sliding windows (1m, 5m, 15m, 1h) of counts and DDSketch percentiles in bounded memory
+ * for the dashboard and the alerts.
+ *
+ * @example
+ * ```ts
+ * constructor(private readonly metrics: ResultMetricsCollector) {}
+ * this.metrics.record('orders.create', 'err', 12.5, { errorCode: 'CONFLICT' });
+ * this.metrics.getOperationMetrics('orders.create', '5m').p95Ms;
+ * ```
+ */
+@Injectable()
+export class ResultMetricsCollector
+  implements OperationListener, OnModuleInit, OnModuleDestroy
+{
+  private readonly logger = new Logger('RfsMetrics');
+  private readonly ops = new Map<string, OperationStats>();
+  private readonly prom: RfsPromMetrics | undefined;
+  private readonly maxOperations: number;
+  private readonly maxErrorCodes: number;
+  private readonly excludedRoutes: string[];
+  private operationsWarned = false;
+  private removeListener: (() => void) | undefined;
+
+  constructor(
+    @InjectRfsOptions() private readonly options: RfsModuleOptions,
+    @InjectRfsClock() private readonly clock: RfsClock,
+    @Optional() private readonly hub?: OperationHub,
+    @Optional() @Inject(RFS_METRICS_REGISTRY) registry?: Registry,
+  ) {
+    const metrics = options.metrics || new MetricsOptions();
+    this.maxOperations = metrics.maxOperations;
+    this.maxErrorCodes = metrics.maxErrorCodes;
+    const dashboardPath =
+      options.dashboard === false ? undefined : options.dashboard.path;
+    this.excludedRoutes = [
+      'metrics',
+      ...(dashboardPath
+        ? [normalizeRoute(dashboardPath), `${normalizeRoute(dashboardPath)}/ui`]
+        : []),
+    ];
+    if (options.metrics !== false) {
+      const client = loadPromClient();
+      this.prom = createRfsPromMetrics(
+        client,
+        registry ?? client.register,
+        options.metrics,
+      );
+    }
+  }
+
+  /** Registers with the operation hub; declared operations get their zero series. */
+  onModuleInit(): void {
+    if (this.hub) this.removeListener = this.hub.addListener(this);
+  }
+
+  /** Stops listening. */
+  onModuleDestroy(): void {
+    this.removeListener?.();
+    this.removeListener = undefined;
+  }
+
+  /** The prom-client registry the series live in (undefined with `metrics: false`). */
+  get registry(): Registry | undefined {
+    return this.prom?.registry;
+  }
+
+  /** {@link OperationListener}: records a finished operation (and its HTTP facts). */
+  onOperation(event: OperationEvent): void {
+    try {
+      const outcome = event.outcome;
+      this.record(event.operation, outcome, event.durationMs, {
+        errorCode: outcome === 'err' ? errorCodeOf(event.error) : undefined,
+        correlationId: event.correlationId,
+      });
+      if (event.flux) this.recordFlux(event.operation, event.flux);
+      if (event.http && this.prom?.httpRequests) this.recordHttp(event);
+    } catch (e) {
+      this.logger.error(`Could not record operation metrics: ${String(e)}`);
+    }
+  }
+
+  /** {@link OperationListener}: exports the operation's `{operation, outcome}` series at 0. */
+  onOperationDeclared(operation: string): void {
+    this.stats(operation);
+  }
+
+  /**
+   * Records one finished operation: Prometheus series and every window, visible immediately.
+   * Never throws.
+   */
+  record(
+    operation: string,
+    outcome: OperationOutcome,
+    durationMs: number,
+    options?: RecordOptions,
+  ): void {
+    try {
+      const stats = this.stats(operation);
+      const ms = durationMs > 0 && Number.isFinite(durationMs) ? durationMs : 0;
+      let code: string | undefined;
+      if (outcome === 'err') code = this.errorCode(stats, options?.errorCode);
+      const now = this.clock.now();
+      stats.add(
+        now,
+        outcome,
+        ms,
+        outcome === 'ok'
+          ? undefined
+          : outcome === 'defect'
+            ? 'defect'
+            : (code ?? 'UNKNOWN'),
+      );
+      if (outcome !== 'ok') {
+        const id = options?.correlationId ?? CorrelationContext.getId();
+        if (id !== undefined) stats.addFailure(now, id);
+      }
+      const prom = this.prom;
+      if (prom) {
+        const children = (stats.prom ??= this.children(stats.operation));
+        const i = outcome === 'ok' ? 0 : outcome === 'err' ? 1 : 2;
+        if (code === undefined) children.counters[i].inc();
+        else this.errorCounter(children, stats.operation, code).inc();
+        children.durations[i].observe(ms / 1000);
+      }
+    } catch (e) {
+      this.logger.error(`Could not record operation metrics: ${String(e)}`);
+    }
+  }
+
+  /** Records the item counts of a finished FluxResult stream. Never throws. */
+  recordFlux(operation: string, items: { ok: number; err: number }): void {
+    try {
+      const stats = this.stats(operation);
+      const ok = Math.max(0, items.ok) || 0;
+      const err = Math.max(0, items.err) || 0;
+      stats.addFlux(this.clock.now(), ok, err);
+      if (this.prom) {
+        const c = this.prom.fluxItems;
+        c.inc({ operation: stats.operation, outcome: 'ok' }, ok);
+        c.inc({ operation: stats.operation, outcome: 'err' }, err);
+      }
+    } catch (e) {
+      this.logger.error(`Could not record flux metrics: ${String(e)}`);
+    }
+  }
+
+  /** Windowed statistics of `operation` (zeros for an unknown operation). */
+  getOperationMetrics(
+    operation: string,
+    window: MetricWindow = '5m',
+  ): OperationMetrics {
+    const w = this.checkWindow(window);
+    const stats = this.ops.get(operation);
+    return stats
+      ? stats.metrics(this.clock.now(), w)
+      : emptyOperationMetrics(operation, w);
+  }
+
+  /** Totals over every operation and each operation's metrics in `window`. */
+  getSummary(window: MetricWindow = '5m'): MetricsSummary {
+    const w = this.checkWindow(window);
+    const operations = this.getOperations().map((op) =>
+      this.getOperationMetrics(op, w),
+    );
+    let ok = 0;
+    let err = 0;
+    let defect = 0;
+    for (const m of operations) {
+      ok += m.ok;
+      err += m.err;
+      defect += m.defect;
+    }
+    const total = ok + err + defect;
+    const lengthMs = WINDOW_LAYOUTS.find((l) => l.window === w)!.lengthMs;
+    return {
+      window: w,
+      total,
+      ok,
+      err,
+      defect,
+      successRate: total > 0 ? ok / total : 1,
+      errorRate: total > 0 ? (err + defect) / total : 0,
+      throughputPerSec: total / (lengthMs / 1000),
+      operations,
+    };
+  }
+
+  /** Names of every known operation (declared or recorded), sorted. */
+  getOperations(): string[] {
+    return [...this.ops.keys()].sort();
+  }
+
+  /**
+   * Correlation ids of the most recent failing (err or defect) operations in `window`, newest
+   * first, at most `limit` (and at most 20 are kept per operation).
+   */
+  getSampleCorrelationIds(
+    operation: string,
+    window: MetricWindow = '5m',
+    limit = 5,
+  ): string[] {
+    const w = this.checkWindow(window);
+    const stats = this.ops.get(operation);
+    const lengthMs = WINDOW_LAYOUTS.find((l) => l.window === w)!.lengthMs;
+    return stats ? stats.failures(this.clock.now(), lengthMs, limit) : [];
+  }
+
+  /** Per-minute throughput, error rate and p95 of the last 15 minutes (dashboard sparklines). */
+  getHistory(operation: string): OperationHistoryPoint[] {
+    const stats = this.ops.get(operation);
+    return stats
+      ? stats.history(this.clock.now())
+      : new OperationStats(operation).history(this.clock.now());
+  }
+
+  /**
+   * Forgets every window and resets the Prometheus series; known operations keep their zero
+   * series.
+   */
+  reset(): void {
+    const known = [...this.ops.keys()];
+    this.ops.clear();
+    this.operationsWarned = false;
+    if (this.prom) {
+      this.prom.operations.reset();
+      this.prom.duration.reset();
+      this.prom.fluxItems.reset();
+      this.prom.httpRequests?.reset();
+      this.prom.httpDuration?.reset();
+    }
+    for (const op of known) this.stats(op);
+  }
+
+  private recordHttp(event: OperationEvent): void {
+    const http = event.http!;
+    const route = normalizeRoute(http.route);
+    for (const x of this.excludedRoutes)
+      if (route === x || route.endsWith(`/${x}`)) return;
+    const labels = {
+      method: http.method.toUpperCase(),
+      route: http.route,
+      status: String(http.status),
+    };
+    this.prom!.httpRequests!.inc(labels);
+    this.prom!.httpDuration!.observe(
+      labels,
+      Math.max(0, event.durationMs) / 1000,
+    );
+  }
+
+  private checkWindow(window: unknown): MetricWindow {
+    if (!isMetricWindow(window))
+      throw new RangeError(
+        `window must be one of '1m', '5m', '15m', '1h', got ${JSON.stringify(window)}`,
+      );
+    return window;
+  }
+
+  /** The stats of `operation`, created (with zero series) on first sight, or `__other__`. */
+  private stats(operation: string): OperationStats {
+    const known = this.ops.get(operation);
+    if (known) return known;
+    let name = operation;
+    if (this.ops.size >= this.maxOperations) {
+      if (!this.operationsWarned) {
+        this.operationsWarned = true;
+        this.logger.warn(
+          `More than metrics.maxOperations (${this.maxOperations}) distinct operations: ` +
+            `"${operation}" and later new ones are recorded as "${OVERFLOW_LABEL}". ` +
+            'Raise metrics.maxOperations or name operations by route template, not by raw URL.',
+        );
+      }
+      name = OVERFLOW_LABEL;
+      const other = this.ops.get(name);
+      if (other) return other;
+    }
+    const stats = new OperationStats(name);
+    this.ops.set(name, stats);
+    const prom = this.prom;
+    if (prom) {
+      for (const outcome of OUTCOMES) {
+        prom.operations.inc({ operation: name, outcome, error_code: '' }, 0);
+        prom.duration.zero({ operation: name, outcome });
+      }
+    }
+    return stats;
+  }
+
+  private errorCode(
+    stats: OperationStats,
+    code: string | undefined,
+  ): string | undefined {
+    if (code === undefined || stats.errorCodes.has(code)) return code;
+    if (stats.errorCodes.size < this.maxErrorCodes) {
+      stats.errorCodes.add(code);
+      return code;
+    }
+    if (!stats.errorCodesWarned) {
+      stats.errorCodesWarned = true;
+      this.logger.warn(
+        `Operation "${stats.operation}" has more than metrics.maxErrorCodes (${this.maxErrorCodes}) ` +
+          `distinct error codes: "${code}" and later new ones are recorded as "${OVERFLOW_LABEL}". ` +
+          'Error codes should be a small fixed set; put variable data in the error details.',
+      );
+    }
+    return OVERFLOW_LABEL;
+  }
+
+  private children(operation: string): PromChildren {
+    const p = this.prom!;
+    return {
+      counters: OUTCOMES.map((outcome) =>
+        p.operations.labels({ operation, outcome, error_code: '' }),
+      ),
+      durations: OUTCOMES.map((outcome) =>
+        p.duration.labels({ operation, outcome }),
+      ),
+      errors: new Map(),
+    };
+  }
+
+  private errorCounter(
+    children: PromChildren,
+    operation: string,
+    code: string,
+  ): { inc(): void } {
+    let c = children.errors.get(code);
+    if (!c) {
+      c = this.prom!.operations.labels({
+        operation,
+        outcome: 'err',
+        error_code: code,
+      });
+      children.errors.set(code, c);
+    }
+    return c;
+  }
+}
