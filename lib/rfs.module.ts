@@ -14,6 +14,7 @@
  *      sections at definition time when `forRootAsync` is used).
  */
 import {
+  type DynamicModule,
   Inject,
   type MiddlewareConsumer,
   Module,
@@ -31,7 +32,10 @@ import { GLOBAL_ENHANCER_TOKENS } from './rfs-global-enhancer';
 import { getRfsOptionsToken, rfsOptionsProvider } from './rfs-options.provider';
 import { systemClock } from './rfs.clock';
 import { RFS_CLOCK } from './rfs.constants';
-import { RfsConfigurableModuleClass } from './rfs.module-definition';
+import {
+  RfsConfigurableModuleClass,
+  type RfsModuleForRootOptions,
+} from './rfs.module-definition';
 import type { RfsModuleOptions } from './rfs.options';
 
 const RFS_PROVIDERS: Provider[] = [
@@ -119,6 +123,16 @@ export class RfsModule
   ) {
     super();
     assertConfiguredOnce(modules);
+  }
+
+  /**
+   * Configures nestjs-rfs with `options` merged over the defaults (every option is optional).
+   * @example RfsModule.forRoot({ serviceName: 'orders', metrics: false })
+   */
+  static override forRoot(
+    options: RfsModuleForRootOptions = {},
+  ): DynamicModule {
+    return super.forRoot(options);
   }
 
   /** Applies the correlation middleware to `correlation.forRoutes` minus `correlation.exclude`. */
