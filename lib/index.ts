@@ -7,6 +7,12 @@ export * from './rfs.options';
 export * from './rfs.options-errors';
 export * from './rfs-options.provider';
 export * from './rfs.module';
+export type {
+  RfsModuleExtras,
+  RfsOptionsFactory,
+  RfsModuleForRootOptions,
+  RfsModuleAsyncOptions,
+} from './rfs.module-definition';
 export * from './correlation';
 export * from './http';
 export * from './logging';
