@@ -185,7 +185,7 @@ describe('ResultServiceMocker', () => {
     );
     expect(await m.instance.quote('x')).toEqual(err(notFound));
     expect(() => m.returnsMonoOk('quote', 1, { delayMs: -1 })).toThrow(
-      "ResultServiceMocker: delayMs of 'quote' must be a finite number >= 0, got -1.",
+      "ResultServiceMocker: delayMs of 'quote' must be a finite number >= 0 (milliseconds), got -1.",
     );
   });
 

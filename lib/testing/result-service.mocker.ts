@@ -22,6 +22,7 @@ import type {
   ServiceClass,
 } from './mock.types';
 import { detectReturnKind, toFlux, wrapResult } from './mock-return-kind';
+import { delayedMono } from './delayed-mono';
 
 /** A mis-configured or mis-used mock (unknown method, exhausted sequence, no behaviour). */
 export class RfsMockError extends Error {
@@ -382,15 +383,11 @@ export class ResultServiceMocker<T extends object, S extends string = never> {
     options: MockMonoOptions,
   ): this {
     const delayMs = options.delayMs ?? 0;
-    if (!Number.isFinite(delayMs) || delayMs < 0) {
-      throw new RfsMockError(
-        `ResultServiceMocker: delayMs of '${method}' must be a finite number >= 0, got ${show(delayMs)}.`,
-      );
-    }
+    const field = `ResultServiceMocker: delayMs of '${method}'`;
+    delayedMono(result, delayMs, field); // validates now, not at the first call
     const s = this.configure(method);
     s.kind = 'mono';
-    s.fallback = () =>
-      delayMs === 0 ? MonoResult.fromResult(result) : delayed(result, delayMs);
+    s.fallback = () => delayedMono(result, delayMs, field);
     return this;
   }
 
@@ -501,26 +498,6 @@ function checkResult(value: unknown, where: string): void {
       `ResultServiceMocker.${where}: expected Results (ok(...) / err(...)), but received ${show(value)}.`,
     );
   }
-}
-
-function delayed(
-  result: Result<unknown, unknown>,
-  delayMs: number,
-): MonoResult<unknown, unknown> {
-  return MonoResult.fromAsync(
-    (signal) =>
-      new Promise<Result<unknown, unknown>>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(result);
-        }, delayMs);
-        const onAbort = (): void => {
-          clearTimeout(timer);
-          reject(signal.reason);
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-      }),
-  );
 }
 
 function times(n: number): string {
