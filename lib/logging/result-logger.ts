@@ -1,0 +1,550 @@
+import { CorrelationContext } from '../correlation/correlation-context';
+import type {
+  OperationEvent,
+  OperationListener,
+  OperationLogOptions,
+} from '../operations/operation-event';
+import type { OperationHub } from '../operations/operation-hub';
+import type { OperationOutcome } from '../result/outcome';
+import { isResult, type Result } from '../result/result';
+import type { ResultLogRecord } from '../result/result-log-sink';
+import { isCodedError } from '../result/rfs.error';
+import { LogRedactor } from './log-redactor';
+import { LoggingOptions, type RfsLogLevel } from './logging.options';
+import type { ResultLogError } from './result-log-entry';
+
+/** The slice of a pino `Logger` that nestjs-rfs writes to (any pino logger or child fits). */
+export interface PinoLoggerLike {
+  /** Numeric value of the logger's current level. */
+  readonly levelVal: number;
+  /** Level names to numeric values. */
+  readonly levels: { readonly values: Readonly<Record<string, number>> };
+  trace(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  fatal(obj: object, msg?: string): void;
+}
+
+/**
+ * Where `ResultLogger` gets its pino logger: a pino logger, or nestjs-pino's `PinoLogger`
+ * (whose `logger` is the request's logger inside a request, so lines carry pino-http's bindings).
+ */
+export type PinoLoggerSource =
+  PinoLoggerLike | { readonly logger: PinoLoggerLike };
+
+/** What `ResultLogger` needs besides a logger (RfsModule passes the resolved options). */
+export interface ResultLoggerSettings {
+  /** `service` on every line. */
+  readonly serviceName: string;
+  /** `environment` on every line. */
+  readonly environment: string;
+  /** The `logging` section; `false` makes every method a no-op. */
+  readonly logging: Partial<LoggingOptions> | false;
+  /** Random source of Ok-line sampling (default `Math.random`). */
+  readonly random?: () => number;
+  /** Clock of `startOperation`/`completeOperation`, in ms (default `performance.now`). */
+  readonly now?: () => number;
+}
+
+/** Extra fields of `logResult`/`logStep`/`logError`/`logPerformance`. */
+export interface ResultLogOptions {
+  /** Duration in ms (default 0). */
+  readonly durationMs?: number;
+  /** Structured fields for the line (redacted). */
+  readonly metadata?: Readonly<Record<string, unknown>>;
+  /** Level of an Ok line (default `logging.level`). */
+  readonly level?: RfsLogLevel;
+}
+
+/** A running operation returned by {@link ResultLogger.startOperation}. */
+export interface RunningOperation {
+  /** Operation name. */
+  readonly operation: string;
+  /** Start time on the logger's clock (ms). */
+  readonly startedAt: number;
+  /** Fields given at start. */
+  readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
+/** One line to write (an operation event plus the few things only direct calls have). */
+interface LineInput {
+  readonly operation: string;
+  readonly outcome: OperationOutcome;
+  readonly durationMs: number;
+  readonly step?: string;
+  readonly error?: unknown;
+  readonly value?: unknown;
+  readonly hasValue?: boolean;
+  readonly args?: readonly unknown[];
+  readonly flux?: { readonly ok: number; readonly err: number };
+  readonly correlationId?: string;
+  readonly log?: OperationLogOptions;
+  readonly http?: OperationEvent['http'];
+  readonly metadata?: Readonly<Record<string, unknown>>;
+  /** Slow decided by the caller (`logPerformance`). */
+  readonly slow?: boolean;
+}
+
+const LEVEL_ORDER: Readonly<Record<RfsLogLevel, number>> = {
+  trace: 10,
+  debug: 20,
+  info: 30,
+  warn: 40,
+  error: 50,
+  fatal: 60,
+};
+
+/**
+ * Writes Result log lines ({@link ResultLogEntry}) through pino. It is the logging listener of
+ * the {@link OperationHub} (decorated methods, HTTP handlers) and the target of the
+ * `MonoResult`/`FluxResult` log methods. Every method swallows its own failures: logging never
+ * throws into business code.
+ *
+ * @example
+ * ```ts
+ * constructor(private readonly results: ResultLogger) {}
+ *
+ * const op = this.results.startOperation('import.batch', { file });
+ * const result = await this.importer.run(file);
+ * this.results.completeOperation(op, result); // one line (+ metrics through the hub)
+ * ```
+ */
+export class ResultLogger implements OperationListener {
+  private readonly options: LoggingOptions | undefined;
+  private readonly redactor: LogRedactor;
+  private readonly random: () => number;
+  private readonly now: () => number;
+  private readonly service: string;
+  private readonly environment: string;
+
+  constructor(
+    private readonly source: PinoLoggerSource,
+    settings: ResultLoggerSettings,
+    private readonly hub?: OperationHub,
+  ) {
+    this.options =
+      settings.logging === false
+        ? undefined
+        : { ...new LoggingOptions(), ...settings.logging };
+    this.redactor = new LogRedactor(this.options?.redact ?? []);
+    this.random = settings.random ?? Math.random;
+    this.now = settings.now ?? (() => performance.now());
+    this.service = settings.serviceName;
+    this.environment = settings.environment;
+  }
+
+  /** Whether lines are written at all (`logging` not `false`). */
+  get enabled(): boolean {
+    return this.options !== undefined;
+  }
+
+  /** The redactor applied to args, results, metadata and error details. */
+  get redaction(): LogRedactor {
+    return this.redactor;
+  }
+
+  /**
+   * Logs the outcome of a finished operation: Ok at `logging.level`, Err at `logging.errLevel`.
+   * Anything that is not a Result is logged as an Ok value.
+   */
+  logResult(
+    operation: string,
+    result: Result<unknown, unknown> | unknown,
+    options: ResultLogOptions = {},
+  ): void {
+    this.safely(() => this.logOutcome(operation, undefined, result, options));
+  }
+
+  /** Logs one step of an operation (`step` field), with the step's own duration. */
+  logStep(
+    operation: string,
+    step: string,
+    result: Result<unknown, unknown> | unknown,
+    options: ResultLogOptions = {},
+  ): void {
+    this.safely(() => this.logOutcome(operation, step, result, options));
+  }
+
+  /**
+   * Logs an error of `operation`: an expected failure (`err`, at `logging.errLevel`) or, with
+   * `defect: true`, an exception (`defect`, at `error`, with its stack).
+   */
+  logError(
+    operation: string,
+    error: unknown,
+    options: ResultLogOptions & { readonly defect?: boolean } = {},
+  ): void {
+    this.safely(() =>
+      this.write({
+        operation,
+        outcome: options.defect ? 'defect' : 'err',
+        durationMs: options.durationMs ?? 0,
+        error,
+        metadata: options.metadata,
+      }),
+    );
+  }
+
+  /** Logs a duration; over `slowMs` (default `logging.slowMs`) at `warn` with `slow: true`. */
+  logPerformance(
+    operation: string,
+    durationMs: number,
+    options: {
+      readonly slowMs?: number;
+      readonly metadata?: Readonly<Record<string, unknown>>;
+    } = {},
+  ): void {
+    this.safely(() => {
+      const slowMs = options.slowMs ?? this.options?.slowMs ?? Infinity;
+      this.write({
+        operation,
+        outcome: 'ok',
+        durationMs,
+        slow: durationMs > slowMs,
+        metadata: options.metadata,
+      });
+    });
+  }
+
+  /** Starts timing `operation`; pass the handle to {@link completeOperation}. */
+  startOperation(
+    operation: string,
+    metadata?: Readonly<Record<string, unknown>>,
+  ): RunningOperation {
+    let startedAt = 0;
+    try {
+      startedAt = this.now();
+    } catch {
+      // a broken clock gives a 0 ms duration, never an exception
+    }
+    return { operation, startedAt, metadata };
+  }
+
+  /**
+   * Ends a running operation with its Result (or thrown error with `{ defect: true }`) and
+   * hands ONE operation event to the hub, so the log line and the metrics share this timing.
+   */
+  completeOperation(
+    running: RunningOperation,
+    result: Result<unknown, unknown> | unknown,
+    options: { readonly defect?: boolean } = {},
+  ): void {
+    this.safely(() => {
+      const durationMs = Math.max(0, this.now() - running.startedAt);
+      const event = eventOf(
+        running.operation,
+        result,
+        durationMs,
+        options.defect === true,
+        running.metadata,
+      );
+      if (this.hub) this.hub.emit(event);
+      else this.onOperation(event);
+    });
+  }
+
+  /** {@link OperationListener}: writes the line of a finished operation. */
+  onOperation(event: OperationEvent): void {
+    if (this.options === undefined) return;
+    if (event.source === 'http' && !this.options.logHttpHandlers) return;
+    this.safely(() => this.write(event));
+  }
+
+  /** Writes a record of `MonoResult.logStep/logError/logPerformance` or `FluxResult.logResults`. */
+  logRecord(record: ResultLogRecord): void {
+    if (this.options === undefined) return;
+    this.safely(() => {
+      const name = record.name ?? (record.kind === 'flux' ? 'flux' : 'mono');
+      const context = record.context;
+      this.write({
+        operation: name,
+        step: record.kind === 'step' ? name : undefined,
+        outcome: record.outcome,
+        durationMs: record.durationMs,
+        error: record.error,
+        flux: record.flux,
+        slow: record.kind === 'performance' ? record.slow === true : undefined,
+        log: record.level ? { level: record.level } : undefined,
+        metadata:
+          context === undefined
+            ? undefined
+            : typeof context === 'object' && context !== null
+              ? (context as Record<string, unknown>)
+              : { context },
+      });
+    });
+  }
+
+  private logOutcome(
+    operation: string,
+    step: string | undefined,
+    result: unknown,
+    options: ResultLogOptions,
+  ): void {
+    const durationMs = options.durationMs ?? 0;
+    const log = options.level ? { level: options.level } : undefined;
+    if (isResult(result)) {
+      if (result.isOk()) {
+        this.write({
+          operation,
+          step,
+          outcome: 'ok',
+          durationMs,
+          value: result.value,
+          hasValue: true,
+          metadata: options.metadata,
+          log,
+        });
+      } else {
+        this.write({
+          operation,
+          step,
+          outcome: 'err',
+          durationMs,
+          error: result.error,
+          metadata: options.metadata,
+          log,
+        });
+      }
+      return;
+    }
+    this.write({
+      operation,
+      step,
+      outcome: 'ok',
+      durationMs,
+      value: result,
+      hasValue: true,
+      metadata: options.metadata,
+      log,
+    });
+  }
+
+  private write(input: LineInput): void {
+    const options = this.options;
+    if (options === undefined || input.log?.silent) return;
+    const logger = this.logger();
+    let level: RfsLogLevel;
+    let slow = false;
+    if (input.outcome === 'ok') {
+      level = input.log?.level ?? options.level;
+      slow =
+        input.slow ?? input.durationMs > (input.log?.slowMs ?? options.slowMs);
+      if (slow) {
+        if (LEVEL_ORDER[level] < LEVEL_ORDER.warn) level = 'warn';
+      } else {
+        if (!isEnabled(logger, level)) return;
+        const rate = input.log?.sampleRate ?? options.sampleRate;
+        if (rate < 1 && !(this.random() < rate)) return;
+      }
+    } else {
+      level =
+        input.outcome === 'err'
+          ? (input.log?.errLevel ?? options.errLevel)
+          : 'error';
+    }
+    if (!isEnabled(logger, level)) return;
+    const line = this.build(input, slow);
+    logger[level](line, messageOf(input, line.durationMs as number, slow));
+  }
+
+  private build(input: LineInput, slow: boolean): Record<string, unknown> {
+    const store = CorrelationContext.storage.getStore();
+    const line: Record<string, unknown> = {};
+    if (store !== undefined && store.fields.size > 0) {
+      for (const [k, v] of store.fields)
+        line[k] = this.redactor.isRedactedKey(k)
+          ? '[Redacted]'
+          : this.redactor.redact(v);
+    }
+    line.service = this.service;
+    line.environment = this.environment;
+    line.correlationId = store?.id ?? input.correlationId ?? null;
+    line.operation = input.operation;
+    if (input.step !== undefined) line.step = input.step;
+    line.outcome = input.outcome;
+    line.durationMs = round3(input.durationMs);
+    if (input.outcome === 'ok') {
+      if (input.hasValue !== false && input.flux === undefined)
+        line.valueType = valueTypeOf(input.value);
+    } else {
+      line.error = this.describeError(input.error, input.outcome === 'defect');
+    }
+    if (slow) line.slow = true;
+    if (input.metadata !== undefined)
+      line.metadata = this.redactor.redact(input.metadata);
+    if (input.log?.includeArgs && input.args !== undefined)
+      line.args = this.redactor.redact(input.args);
+    if (input.log?.includeResult && input.outcome === 'ok')
+      line.result = this.redactor.redact(input.value);
+    if (input.flux !== undefined)
+      line.flux = { ok: input.flux.ok, err: input.flux.err };
+    if (input.http !== undefined)
+      line.http = {
+        method: input.http.method,
+        route: input.http.route,
+        status: input.http.status,
+      };
+    return line;
+  }
+
+  /** The error part of a line: type, code, message; stack for defects; redacted details. */
+  describeError(error: unknown, defect: boolean): ResultLogError {
+    const r = this.redactor;
+    try {
+      if (error instanceof Error) {
+        const code = readCode(error);
+        const details = readDetails(error);
+        return {
+          type: safeString(() => error.name) || 'Error',
+          code: code ?? (defect ? 'DEFECT' : 'UNKNOWN'),
+          message: r.truncate(safeString(() => error.message)),
+          ...(defect
+            ? { stack: r.truncate(safeString(() => error.stack ?? '')) }
+            : {}),
+          ...(details !== undefined ? { details: r.redact(details) } : {}),
+        };
+      }
+      if (isCodedError(error)) {
+        const details = readDetails(error);
+        return {
+          type: valueTypeOf(error),
+          code: error.code,
+          message: r.truncate(
+            typeof error.message === 'string' ? error.message : error.code,
+          ),
+          ...(details !== undefined ? { details: r.redact(details) } : {}),
+        };
+      }
+      const message =
+        typeof error === 'string'
+          ? error
+          : (JSON.stringify(r.redact(error)) ?? String(error));
+      return {
+        type: valueTypeOf(error),
+        code: defect ? 'DEFECT' : 'UNKNOWN',
+        message: r.truncate(message),
+      };
+    } catch {
+      return { type: 'unknown', code: 'UNKNOWN', message: '[Unserializable]' };
+    }
+  }
+
+  private logger(): PinoLoggerLike {
+    const s = this.source as { readonly logger?: PinoLoggerLike };
+    return s.logger !== undefined ? s.logger : (this.source as PinoLoggerLike);
+  }
+
+  private safely(fn: () => void): void {
+    try {
+      fn();
+    } catch {
+      // observability never throws into business code
+    }
+  }
+}
+
+function eventOf(
+  operation: string,
+  result: unknown,
+  durationMs: number,
+  defect: boolean,
+  metadata: Readonly<Record<string, unknown>> | undefined,
+): OperationEvent {
+  const correlationId = CorrelationContext.getId();
+  if (defect) {
+    return {
+      operation,
+      outcome: 'defect',
+      durationMs,
+      source: 'method',
+      error: result,
+      correlationId,
+      metadata,
+    };
+  }
+  if (isResult(result) && result.isErr()) {
+    return {
+      operation,
+      outcome: 'err',
+      durationMs,
+      source: 'method',
+      error: result.error,
+      correlationId,
+      metadata,
+    };
+  }
+  return {
+    operation,
+    outcome: 'ok',
+    durationMs,
+    source: 'method',
+    value: isResult(result) && result.isOk() ? result.value : result,
+    correlationId,
+    metadata,
+  };
+}
+
+function isEnabled(logger: PinoLoggerLike, level: RfsLogLevel): boolean {
+  const v = logger.levels.values[level];
+  return v !== undefined && v >= logger.levelVal;
+}
+
+function round3(ms: number): number {
+  return Number.isFinite(ms) ? Math.round(ms * 1000) / 1000 : 0;
+}
+
+function messageOf(
+  input: LineInput,
+  durationMs: number,
+  slow: boolean,
+): string {
+  const step = input.step !== undefined ? ` step ${input.step}` : '';
+  return `${input.operation}${step} ${input.outcome}${slow ? ' (slow)' : ''} in ${durationMs}ms`;
+}
+
+/** `string`, `number`, `array`, `null`, `undefined`, a class name, or `object`. */
+export function valueTypeOf(value: unknown): string {
+  if (value === null) return 'null';
+  const t = typeof value;
+  if (t !== 'object') return t;
+  if (Array.isArray(value)) return 'array';
+  try {
+    const name = (
+      Object.getPrototypeOf(value) as { constructor?: { name?: unknown } }
+    )?.constructor?.name;
+    return typeof name === 'string' && name !== '' && name !== 'Object'
+      ? name
+      : 'object';
+  } catch {
+    return 'object';
+  }
+}
+
+function readCode(error: Error): string | undefined {
+  try {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readDetails(error: object): unknown {
+  try {
+    return (error as { details?: unknown }).details;
+  } catch {
+    return undefined;
+  }
+}
+
+function safeString(read: () => unknown): string {
+  try {
+    const v = read();
+    return typeof v === 'string' ? v : String(v ?? '');
+  } catch {
+    return '';
+  }
+}

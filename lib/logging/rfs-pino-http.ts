@@ -1,0 +1,145 @@
+import type { IncomingMessage } from 'node:http';
+import type { Options as PinoHttpOptions } from 'pino-http';
+import { CorrelationContext } from '../correlation/correlation-context';
+import { CorrelationIdResolver } from '../correlation/correlation-id.resolver';
+import { correlationStoreOf } from '../correlation/correlation.middleware';
+import { LogRedactor } from './log-redactor';
+import { LoggingOptions } from './logging.options';
+
+/** Id chosen by `genReqId` before the correlation middleware ran (pino-http mounted first). */
+const EARLY_ID = Symbol.for('rfs:early-correlation-id');
+
+interface RequestLike {
+  headers?: Record<string, string | string[] | undefined>;
+  id?: unknown;
+  [EARLY_ID]?: string;
+}
+
+/** What the running RfsModule tells the pino integration (options are not known statically). */
+interface PinoRuntime {
+  resolver: CorrelationIdResolver | undefined;
+  redactor: LogRedactor;
+}
+
+const runtime: PinoRuntime = {
+  resolver: undefined,
+  redactor: new LogRedactor(new LoggingOptions().redact),
+};
+const defaultResolver = new CorrelationIdResolver();
+
+/**
+ * @internal Called by RfsModule's logging providers at init: the correlation resolver (or
+ * `undefined` when `correlation: false`) and the redacted key names.
+ */
+export function configureRfsPinoRuntime(
+  resolver: CorrelationIdResolver | undefined,
+  redactor: LogRedactor,
+): void {
+  runtime.resolver = resolver;
+  runtime.redactor = redactor;
+}
+
+/**
+ * The correlation id of `req` (Express request, or the raw request on Fastify), whatever the
+ * order of pino-http and the correlation middleware:
+ * - correlation middleware first: the active context's id;
+ * - pino-http first: the id is resolved here from the headers with the same rules, and written
+ *   to the first configured correlation header so the middleware that runs next adopts it.
+ */
+export function correlationIdOfRequest(req: unknown): string | undefined {
+  const active = CorrelationContext.storage.getStore();
+  if (active !== undefined) return active.id;
+  if (typeof req !== 'object' || req === null) return undefined;
+  const attached = correlationStoreOf(req);
+  if (attached !== undefined) return attached.id;
+  const r = req as RequestLike;
+  const early = r[EARLY_ID];
+  if (early !== undefined) return early;
+  const resolver = runtime.resolver ?? defaultResolver;
+  const headers = r.headers ?? {};
+  const id = resolver.fromHeaders(headers).id;
+  const first = resolver.headerNames()[0];
+  if (first !== undefined && runtime.resolver !== undefined)
+    headers[first] = id;
+  r[EARLY_ID] = id;
+  return id;
+}
+
+/** Fields pino's `mixin` adds to every line: the correlation id and request-scoped fields. */
+export function rfsLogMixin(mergeObject?: object): Record<string, unknown> {
+  const store = CorrelationContext.storage.getStore();
+  if (store !== undefined) {
+    const out: Record<string, unknown> = { correlationId: store.id };
+    if (store.fields.size > 0) {
+      const redactor = runtime.redactor;
+      for (const [k, v] of store.fields)
+        out[k] = redactor.isRedactedKey(k) ? '[Redacted]' : v;
+    }
+    return out;
+  }
+  // pino-http's "request completed" may be written outside the request's async context:
+  // find the id through the response object it logs.
+  const res = (mergeObject as { res?: { req?: unknown } } | undefined)?.res;
+  const req = res?.req;
+  if (typeof req === 'object' && req !== null) {
+    const id = correlationStoreOf(req)?.id ?? (req as RequestLike)[EARLY_ID];
+    if (id !== undefined) return { correlationId: id };
+  }
+  return {};
+}
+
+type ReqSerializer = (req: { id?: unknown; raw?: unknown }) => unknown;
+
+/**
+ * pino-http options for `LoggerModule.forRoot({ pinoHttp: rfsPinoHttp() })` that make
+ * pino-http's request id **be** the correlation id (Express and Fastify, whichever middleware
+ * runs first) and give every line — pino-http's "request completed", Result lines and your own
+ * `PinoLogger` lines — `correlationId` plus the fields set through `CorrelationService.set`.
+ * Your own options are kept; your `mixin` and `serializers.req` run too.
+ *
+ * @example
+ * ```ts
+ * @Module({
+ *   imports: [
+ *     LoggerModule.forRoot({ pinoHttp: rfsPinoHttp({ level: 'info' }) }),
+ *     RfsModule.forRoot({ serviceName: 'orders' }),
+ *   ],
+ * })
+ * export class AppModule {}
+ * ```
+ */
+export function rfsPinoHttp<O extends PinoHttpOptions>(
+  options?: O,
+): O & Required<Pick<PinoHttpOptions, 'genReqId' | 'mixin' | 'serializers'>> {
+  const base = (options ?? {}) as O;
+  const userMixin = base.mixin;
+  const userGenReqId = base.genReqId;
+  const userReq = base.serializers?.req as ReqSerializer | undefined;
+  const genReqId: NonNullable<PinoHttpOptions['genReqId']> = (req, res) =>
+    correlationIdOfRequest(req) ??
+    (userGenReqId ? userGenReqId(req, res) : CorrelationContext.getId()) ??
+    defaultResolver.generate();
+  const mixin: NonNullable<PinoHttpOptions['mixin']> = userMixin
+    ? (obj, level, logger) => ({
+        ...userMixin(obj, level, logger),
+        ...rfsLogMixin(obj),
+      })
+    : (obj) => rfsLogMixin(obj);
+  // On Fastify, middie sets `req.id` (Fastify's own id) before pino-http runs, so genReqId is
+  // never called: the serializer puts the correlation id in its place.
+  const reqSerializer: ReqSerializer = (req) => {
+    const raw = req.raw as IncomingMessage | undefined;
+    const id = raw !== undefined ? correlationIdOfRequest(raw) : undefined;
+    if (id !== undefined) {
+      req.id = id;
+      (raw as RequestLike).id = id;
+    }
+    return userReq ? userReq(req) : req;
+  };
+  return {
+    ...base,
+    genReqId,
+    mixin,
+    serializers: { ...base.serializers, req: reqSerializer },
+  };
+}
