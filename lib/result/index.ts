@@ -7,3 +7,5 @@ export * from './rfs.error';
 export * from './outcome';
 export * from './result-log-sink';
 export * from './mono-result';
+export * from './flux-result';
+export * from './result-operators';

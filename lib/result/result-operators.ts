@@ -1,0 +1,232 @@
+import {
+  Observable,
+  catchError,
+  concatMap,
+  filter,
+  from,
+  map,
+  mergeMap,
+  of,
+  type ObservableInput,
+  type OperatorFunction,
+} from 'rxjs';
+import { Err, Ok, isResult, type Result } from './result';
+import { MonoResult } from './mono-result';
+
+// RxJS operators over streams of Results, for users' own pipes (FluxResult uses them too).
+// Names: `mapOk`/`filterOk`/`flatMapOk`/`tapOk` say which branch they touch, so none shadows
+// RxJS's `map`/`filter`/`mergeMap`/`tap`; `mapErr`/`tapErr` are free functions that share their
+// names with the `Result#mapErr`/`Result#tapErr` methods on purpose (same meaning, no import
+// clash: methods are not imports). nothing else in `nestjs-rfs` or RxJS exports these names.
+
+/** What {@link flatMapOk} (and `FluxResult.flatMap`) accept from their callback. */
+export type FlatMapOkInput<U, F> =
+  | Result<U, F>
+  | MonoResult<U, F>
+  | PromiseLike<Result<U, F>>
+  | Observable<Result<U, F>>;
+
+/** Options of {@link flatMapOk} / `FluxResult.flatMap`. */
+export interface FlatMapOkOptions {
+  /** Inner sources running at once (default 10). Integer ≥ 1 or `Infinity`. */
+  concurrency?: number;
+  /** Emit in input order (default true); `false` emits in completion order. */
+  ordered?: boolean;
+}
+
+/**
+ * Transforms the value of each Ok item; Errs pass through untouched. A throw in `fn` is a
+ * defect: an error notification on the stream.
+ * @example source$.pipe(mapOk((user) => user.name))
+ */
+export function mapOk<T, E, U>(
+  fn: (value: T) => U,
+): OperatorFunction<Result<T, E>, Result<U, E>> {
+  return map((r) =>
+    r.isOk() ? new Ok(fn(r.value)) : (r as unknown as Err<U, E>),
+  );
+}
+
+/**
+ * Transforms the error of each Err item; Oks pass through untouched.
+ * @example source$.pipe(mapErr((e) => RfsError.internal(String(e))))
+ */
+export function mapErr<T, E, F>(
+  fn: (error: E) => F,
+): OperatorFunction<Result<T, E>, Result<T, F>> {
+  return map((r) =>
+    r.isErr() ? new Err(fn(r.error)) : (r as unknown as Ok<T, F>),
+  );
+}
+
+/**
+ * Keeps the Ok items whose value passes `predicate` and every Err (an Err is never dropped).
+ * A predicate that throws is a defect (error notification), never a silent drop.
+ * @example source$.pipe(filterOk((order) => order.total > 0))
+ */
+export function filterOk<T, E>(
+  predicate: (value: T) => boolean,
+): OperatorFunction<Result<T, E>, Result<T, E>> {
+  return filter((r) => r.isErr() || predicate(r.value));
+}
+
+/**
+ * Observes each Ok value; an observer that throws never changes the stream.
+ * @example source$.pipe(tapOk((v) => seen.push(v)))
+ */
+export function tapOk<T, E>(
+  fn: (value: T) => unknown,
+): OperatorFunction<Result<T, E>, Result<T, E>> {
+  return map((r) => r.tap(fn));
+}
+
+/**
+ * Observes each Err's error; an observer that throws never changes the stream.
+ * @example source$.pipe(tapErr((e) => logger.warn(e)))
+ */
+export function tapErr<T, E>(
+  fn: (error: E) => unknown,
+): OperatorFunction<Result<T, E>, Result<T, E>> {
+  return map((r) => r.tapErr(fn));
+}
+
+/**
+ * Turns a plain stream into a stream of Results: each value becomes Ok, and an error
+ * notification becomes one final `Err(mapErr(error))` followed by completion.
+ * @example http$.pipe(toResult((e) => RfsError.externalService('billing', String(e))))
+ */
+export function toResult<T, E>(
+  mapErr: (error: unknown) => E,
+): OperatorFunction<T, Result<T, E>> {
+  return (source) =>
+    source.pipe(
+      map((v): Result<T, E> => new Ok(v)),
+      catchError((error: unknown) => of(new Err<T, E>(mapErr(error)))),
+    );
+}
+
+/**
+ * Chains an async step on each Ok item with bounded concurrency; Errs pass through. `fn`
+ * returns a Result, a MonoResult (run per item; aborted on unsubscribe), a Promise of a Result
+ * or an Observable of Results (all its items). With `ordered: true` (default) items leave in
+ * input order while up to `concurrency` run at once.
+ *
+ * @example
+ * ```ts
+ * ids$.pipe(mapOk(Number), flatMapOk((id) => loadUser(id), { concurrency: 4 }))
+ * ```
+ */
+export function flatMapOk<T, E, U, F>(
+  fn: (value: T) => FlatMapOkInput<U, F>,
+  options: FlatMapOkOptions = {},
+): OperatorFunction<Result<T, E>, Result<U, E | F>> {
+  const concurrency = options.concurrency ?? 10;
+  if (
+    typeof concurrency !== 'number' ||
+    !(concurrency >= 1) ||
+    (!Number.isInteger(concurrency) && concurrency !== Infinity)
+  ) {
+    throw new TypeError(
+      `flatMapOk: "concurrency" must be an integer ≥ 1 (or Infinity); got ${String(concurrency)}`,
+    );
+  }
+  const project = (r: Result<T, E>): ObservableInput<Result<U, E | F>> =>
+    r.isErr() ? [r as unknown as Err<U, E>] : toInput(fn(r.value));
+  if (options.ordered === false) return mergeMap(project, concurrency);
+  if (concurrency === 1) return concatMap(project);
+  return orderedMergeMap(project, concurrency);
+}
+
+function toInput<U, F>(
+  value: FlatMapOkInput<U, F>,
+): ObservableInput<Result<U, F>> {
+  if (value instanceof MonoResult) return value.toObservable();
+  if (isResult(value)) return [value as Result<U, F>];
+  if (value instanceof Observable) return value;
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as PromiseLike<unknown>).then === 'function'
+  ) {
+    return Promise.resolve(value).then(checkItem<U, F>);
+  }
+  return [checkItem<U, F>(value)];
+}
+
+function checkItem<U, F>(value: unknown): Result<U, F> {
+  if (isResult(value)) return value as Result<U, F>;
+  const got =
+    value === null
+      ? 'null'
+      : typeof value === 'object'
+        ? (value.constructor?.name ?? 'object')
+        : typeof value;
+  throw new TypeError(
+    `flatMap callback must return a Result, a MonoResult, a Promise of a Result or an Observable of Results; got ${got}`,
+  );
+}
+
+/** Marks the end of one inner source in {@link orderedMergeMap}. */
+const INNER_DONE: unique symbol = Symbol('inner-done');
+
+/**
+ * `mergeMap` with bounded concurrency whose output keeps the input order ("concatMapEager",
+ * which RxJS lacks): inners run through `mergeMap`, each item tagged with its index; items of
+ * the inner at the head go out at once, the others wait in a buffer until every earlier inner
+ * completed.
+ */
+function orderedMergeMap<A, B>(
+  project: (value: A) => ObservableInput<B>,
+  concurrency: number,
+): OperatorFunction<A, B> {
+  return (source) =>
+    new Observable<B>((subscriber) => {
+      let head = 0;
+      const waiting = new Map<number, { items: B[]; done: boolean }>();
+      const emit = (index: number, item: B | typeof INNER_DONE): void => {
+        if (index !== head) {
+          let slot = waiting.get(index);
+          if (slot === undefined) {
+            slot = { items: [], done: false };
+            waiting.set(index, slot);
+          }
+          if (item === INNER_DONE) slot.done = true;
+          else slot.items.push(item);
+          return;
+        }
+        if (item !== INNER_DONE) {
+          subscriber.next(item);
+          return;
+        }
+        // the head finished: release the following inners in order
+        head++;
+        for (let slot = waiting.get(head); slot; slot = waiting.get(head)) {
+          waiting.delete(head);
+          for (const x of slot.items) subscriber.next(x);
+          if (!slot.done) return;
+          head++;
+        }
+      };
+      return source
+        .pipe(
+          mergeMap(
+            (value, index) =>
+              new Observable<void>((inner) =>
+                from(project(value)).subscribe({
+                  next: (x) => emit(index, x),
+                  error: (e: unknown) => inner.error(e),
+                  complete: () => {
+                    emit(index, INNER_DONE);
+                    inner.complete();
+                  },
+                }),
+              ),
+            concurrency,
+          ),
+        )
+        .subscribe({
+          error: (e: unknown) => subscriber.error(e),
+          complete: () => subscriber.complete(),
+        });
+    });
+}
