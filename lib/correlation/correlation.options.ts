@@ -19,6 +19,33 @@ export class CorrelationOptions {
   exclude: (string | RouteInfo)[] = [];
 }
 
+// RFC 9110 token characters.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
+
+function checkRoutes(
+  check: OptionsChecker,
+  path: string,
+  value: unknown,
+): void {
+  if (value === undefined) return;
+  const ok =
+    Array.isArray(value) &&
+    value.every(
+      (r) =>
+        (typeof r === 'string' && r.length > 0) ||
+        (typeof r === 'object' &&
+          r !== null &&
+          typeof (r as { path?: unknown }).path === 'string' &&
+          typeof (r as { method?: unknown }).method === 'number'),
+    );
+  if (!ok)
+    check.fail(
+      path,
+      'an array of route paths or { path, method: RequestMethod } objects',
+      value,
+    );
+}
+
 /** Validates a user's `correlation` section; problems go to `check`. */
 export function checkCorrelationOptions(
   check: OptionsChecker,
@@ -32,23 +59,30 @@ export function checkCorrelationOptions(
     value,
     Object.keys(new CorrelationOptions()).concat('generateId'),
   );
-  check.stringArray(`${p}.headers`, value.headers);
+  if (
+    value.headers !== undefined &&
+    (!Array.isArray(value.headers) ||
+      value.headers.some((h) => typeof h !== 'string' || !HEADER_NAME.test(h)))
+  ) {
+    check.fail(`${p}.headers`, 'an array of HTTP header names', value.headers);
+  }
   check.boolean(`${p}.useTraceparent`, value.useTraceparent);
-  if (value.responseHeader !== undefined && value.responseHeader !== false) {
-    check.string(`${p}.responseHeader`, value.responseHeader);
+  if (
+    value.responseHeader !== undefined &&
+    value.responseHeader !== false &&
+    (typeof value.responseHeader !== 'string' ||
+      !HEADER_NAME.test(value.responseHeader))
+  ) {
+    check.fail(
+      `${p}.responseHeader`,
+      'an HTTP header name or false',
+      value.responseHeader,
+    );
   }
   if (value.pattern !== undefined && !(value.pattern instanceof RegExp)) {
     check.fail(`${p}.pattern`, 'a RegExp', value.pattern);
   }
   check.func(`${p}.generateId`, value.generateId);
-  if (value.forRoutes !== undefined && !Array.isArray(value.forRoutes)) {
-    check.fail(
-      `${p}.forRoutes`,
-      'an array of paths or RouteInfo',
-      value.forRoutes,
-    );
-  }
-  if (value.exclude !== undefined && !Array.isArray(value.exclude)) {
-    check.fail(`${p}.exclude`, 'an array of paths or RouteInfo', value.exclude);
-  }
+  checkRoutes(check, `${p}.forRoutes`, value.forRoutes);
+  checkRoutes(check, `${p}.exclude`, value.exclude);
 }
