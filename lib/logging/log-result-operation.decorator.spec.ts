@@ -5,7 +5,9 @@ import pino from 'pino';
 import { CorrelationContext } from '../correlation/correlation-context';
 import type { OperationEvent } from '../operations/operation-event';
 import { OperationHub } from '../operations/operation-hub';
+import { FluxResult } from '../result/flux-result';
 import { MonoResult } from '../result/mono-result';
+import { throwError } from 'rxjs';
 import { err, ok, type Result } from '../result/result';
 import { RFS_LOG_OPERATION_METADATA } from '../rfs.constants';
 import { LogResultOperation } from './log-result-operation.decorator';
@@ -62,6 +64,16 @@ class Orders {
       this.runs++;
       return ok(this.runs);
     });
+  }
+
+  @LogResultOperation()
+  flux(): FluxResult<number, string> {
+    return FluxResult.fromResults([ok(1), err('bad'), ok(3)]);
+  }
+
+  @LogResultOperation()
+  brokenFlux(): FluxResult<number, string> {
+    return FluxResult.fromResults(throwError(() => boom));
   }
 
   @LogResultOperation({ sampleRate: 0 })
@@ -203,6 +215,34 @@ describe('@LogResultOperation', () => {
       ['Orders.mono', 20, 'ok'],
       ['Orders.mono', 20, 'ok'],
     ]);
+  });
+
+  it('logs a FluxResult once on completion with ok/err counts, not when created', async () => {
+    const { lines, events } = setup();
+    const f = new Orders().flux();
+    expect(lines).toHaveLength(0);
+    const all = await f.collectAll();
+    expect(all).toEqual(err(['bad']));
+    expect(events.map((e) => [e.source, e.outcome, e.flux])).toEqual([
+      ['flux', 'err', { ok: 2, err: 1 }],
+    ]);
+    expect(lines[0]).toMatchObject({
+      operation: 'Orders.flux',
+      outcome: 'err',
+      flux: { ok: 2, err: 1 },
+    });
+    expect(lines[0]).not.toHaveProperty('error');
+  });
+
+  it('logs an erroring FluxResult as a defect', async () => {
+    const { lines } = setup();
+    await expect(new Orders().brokenFlux().collectAll()).rejects.toBe(boom);
+    expect(lines[0]).toMatchObject({
+      outcome: 'defect',
+      level: 50,
+      flux: { ok: 0, err: 0 },
+      error: { message: 'boom' },
+    });
   });
 
   it('samples Ok lines but always writes Err lines; events still reach metrics', () => {

@@ -369,7 +369,7 @@ export class ResultLogger implements OperationListener {
     if (input.outcome === 'ok') {
       if (input.hasValue !== false && input.flux === undefined)
         line.valueType = valueTypeOf(input.value);
-    } else {
+    } else if (input.error !== undefined || input.outcome === 'defect') {
       line.error = this.describeError(input.error, input.outcome === 'defect');
     }
     if (slow) line.slow = true;
