@@ -7,3 +7,5 @@ export * from './result-service.mocker';
 export * from './seeded-random';
 export * from './result-test-data.factory';
 export * from './performance-test.helper';
+export * from './mono-result.assertions';
+export * from './flux-result.assertions';

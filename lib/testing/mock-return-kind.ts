@@ -1,5 +1,6 @@
 import type { Result } from '../result/result';
 import { MonoResult } from '../result/mono-result';
+import { FluxResult } from '../result/flux-result';
 import type { AnyFunction, MockReturnKind } from './mock.types';
 
 type MetadataReader = (
@@ -24,7 +25,7 @@ export function detectReturnKind(
       : undefined;
   if (returnType === Promise) return 'promise';
   if (returnType === MonoResult) return 'mono';
-  if (isFluxClass(returnType)) return 'flux';
+  if (returnType === FluxResult) return 'flux';
   if (Object.prototype.toString.call(fn) === '[object AsyncFunction]') {
     return 'promise';
   }
@@ -49,11 +50,8 @@ export function wrapResult(
 }
 
 /** A FluxResult of these items. */
-export function toFlux(items: Result<unknown, unknown>[]): unknown {
-  // TODO(flux): FluxResult.fromResults(items) once lib/result/flux-result.ts lands.
-  return items;
-}
-
-function isFluxClass(_type: unknown): boolean {
-  return false;
+export function toFlux(
+  items: Result<unknown, unknown>[],
+): FluxResult<unknown, unknown> {
+  return FluxResult.fromResults(items);
 }

@@ -1,5 +1,6 @@
 import type { Result } from '../result/result';
 import type { MonoResult } from '../result/mono-result';
+import type { FluxResult } from '../result/flux-result';
 
 /** Any function type, for constraints (parameters are contravariant: `never[]` accepts all). */
 export type AnyFunction = (...args: never[]) => unknown;
@@ -35,17 +36,10 @@ export type MethodResult<T, K extends keyof T> =
   Awaited<MethodReturn<T, K>> extends infer R
     ? R extends Result<unknown, unknown>
       ? R
-      : ItemResult<MethodReturn<T, K>>
+      : MethodReturn<T, K> extends FluxResult<infer V, infer E>
+        ? Result<V, E>
+        : never
     : never;
-
-/** The item Result type of a FluxResult-like return (`toObservable(): Observable<Result>`). */
-type ItemResult<R> = R extends {
-  toObservable(): { subscribe(observer: (value: infer I) => void): unknown };
-}
-  ? I extends Result<unknown, unknown>
-    ? I
-    : never
-  : never;
 
 /** The Ok value type of method `K`. */
 export type MethodOk<T, K extends keyof T> =
@@ -72,13 +66,11 @@ export type MonoMethodKey<T> = {
     : never;
 }[MethodKey<T>];
 
-/** Methods returning a `FluxResult` (anything with `toObservable()` of Results and `collect`). */
+/** Methods returning a `FluxResult`. */
 export type FluxMethodKey<T> = {
-  [K in MethodKey<T>]: [ItemResult<MethodReturn<T, K>>] extends [never]
-    ? never
-    : MethodReturn<T, K> extends PromiseLike<unknown>
-      ? never
-      : K;
+  [K in MethodKey<T>]: MethodReturn<T, K> extends FluxResult<unknown, unknown>
+    ? K
+    : never;
 }[MethodKey<T>];
 
 /**

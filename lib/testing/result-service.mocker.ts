@@ -119,7 +119,7 @@ export class ResultServiceMocker<T extends object, S extends string = never> {
     }
     for (const hook of LIFECYCLE_HOOKS) instance[hook] = undefined;
     this.instance = instance as T;
-    mockers.set(this.instance, this as ResultServiceMocker<object>);
+    mockers.set(this.instance, this as unknown as ResultServiceMocker<object>);
   }
 
   /** The mocker behind a mock made by {@link mockResultService}. */

@@ -1,6 +1,7 @@
 import { err, ok, type Err, type Ok, type Result } from '../result/result';
 import { RfsError } from '../result/rfs.error';
 import type { MonoResult } from '../result/mono-result';
+import { FluxResult } from '../result/flux-result';
 import { delayedMono } from './delayed-mono';
 import { SeededRandom } from './seeded-random';
 
@@ -128,6 +129,11 @@ export class ResultTestDataFactory {
       out.push(i < oks ? ok(i) : err(this.apiError()));
     }
     return shuffle ? this.random.shuffle(out) : out;
+  }
+
+  /** {@link ResultTestDataFactory.mixedResults} as a (cold, replayable) FluxResult. */
+  mixedFlux(options: MixedResultsOptions): FluxResult<number, RfsError> {
+    return FluxResult.fromResults(this.mixedResults(options));
   }
 
   /** `n` RfsErrors covering the 13 error codes (each code once per 13, seeded order). */
