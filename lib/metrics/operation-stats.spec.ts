@@ -80,6 +80,7 @@ describe('OperationStats percentiles', () => {
       values.push(v);
       stats.add(T0, 'ok', v, undefined);
     }
+    stats.add(T0 + 5_000, 'ok', 1, undefined); // next 5 s slot: folds into coarser rings
     for (const ring of stats.rings) {
       const sketch = ring.current(T0).sketch!;
       expect(sketch.store.bins.length).toBeLessThanOrEqual(

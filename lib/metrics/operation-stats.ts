@@ -49,6 +49,13 @@ export class OperationStats {
 
   constructor(readonly operation: string) {}
 
+  /**
+   * The 1 m slot being written. Only this slot takes each value (one sketch insert per record);
+   * when time moves to the next 5 s slot it is folded into the coarser rings, and until then
+   * queries of the coarser windows include it.
+   */
+  private pending: WindowSlot | undefined;
+
   /** Adds one finished operation to every window. */
   add(
     now: number,
@@ -56,29 +63,69 @@ export class OperationStats {
     durationMs: number,
     errorCode: string | undefined,
   ): void {
-    const rings = this.rings;
-    for (let i = 0; i < rings.length; i++) {
-      const slot = rings[i].current(now);
-      if (outcome === 'ok') slot.ok++;
-      else if (outcome === 'err') slot.err++;
-      else slot.defect++;
-      slot.sumMs += durationMs;
-      if (durationMs > slot.maxMs) slot.maxMs = durationMs;
-      (slot.sketch ??= newDurationSketch()).accept(durationMs);
-      if (errorCode !== undefined) {
-        const errors = (slot.errors ??= new Map());
-        errors.set(errorCode, (errors.get(errorCode) ?? 0) + 1);
-      }
+    const slot = this.slotAt(now);
+    if (outcome === 'ok') slot.ok++;
+    else if (outcome === 'err') slot.err++;
+    else slot.defect++;
+    slot.sumMs += durationMs;
+    if (durationMs > slot.maxMs) slot.maxMs = durationMs;
+    (slot.sketch ??= newDurationSketch()).accept(durationMs);
+    if (errorCode !== undefined) {
+      const errors = (slot.errors ??= new Map());
+      errors.set(errorCode, (errors.get(errorCode) ?? 0) + 1);
     }
   }
 
   /** Adds FluxResult item counts to every window. */
   addFlux(now: number, ok: number, err: number): void {
-    for (const ring of this.rings) {
-      const slot = ring.current(now);
-      slot.fluxOk += ok;
-      slot.fluxErr += err;
+    const slot = this.slotAt(now);
+    slot.fluxOk += ok;
+    slot.fluxErr += err;
+  }
+
+  private slotAt(now: number): WindowSlot {
+    const fine = this.rings[0];
+    const pending = this.pending;
+    if (pending !== undefined && pending.index === fine.indexAt(now))
+      return pending;
+    // A clock that went backwards (tests) simply starts a new slot; nothing is folded twice.
+    if (pending !== undefined && pending.index < fine.indexAt(now))
+      this.fold(pending);
+    const slot = fine.current(now);
+    this.pending = slot;
+    return slot;
+  }
+
+  /** Adds a finished 1 m slot to the slot of the same time in each coarser ring. */
+  private fold(fine: WindowSlot): void {
+    const t = fine.index * this.rings[0].widthMs;
+    for (let i = 1; i < this.rings.length; i++) {
+      const s = this.rings[i].current(t);
+      s.ok += fine.ok;
+      s.err += fine.err;
+      s.defect += fine.defect;
+      s.sumMs += fine.sumMs;
+      if (fine.maxMs > s.maxMs) s.maxMs = fine.maxMs;
+      s.fluxOk += fine.fluxOk;
+      s.fluxErr += fine.fluxErr;
+      if (fine.sketch) (s.sketch ??= newDurationSketch()).merge(fine.sketch);
+      if (fine.errors) {
+        const errors = (s.errors ??= new Map());
+        for (const [code, n] of fine.errors)
+          errors.set(code, (errors.get(code) ?? 0) + n);
+      }
     }
+  }
+
+  /** Slots making up `ring`'s window at `now`: its own, plus the unfolded 1 m slot. */
+  private slotsOf(ring: WindowRing, now: number): WindowSlot[] {
+    const slots = ring.inWindow(now);
+    const p = this.pending;
+    if (ring !== this.rings[0] && p !== undefined) {
+      const index = ring.indexAt(p.index * this.rings[0].widthMs);
+      if (ring.holds(index, now)) slots.push(p);
+    }
+    return slots;
   }
 
   /** Remembers the correlation id of a failing operation (ring of the last 20). */
@@ -108,28 +155,35 @@ export class OperationStats {
       this.operation,
       window,
       ring.layout.lengthMs,
-      ring.inWindow(now),
+      this.slotsOf(ring, now),
     );
   }
 
   /** One point per minute of the last 15 minutes, oldest first, gaps filled with zeros. */
   history(now: number): OperationHistoryPoint[] {
     const ring = this.ring('15m');
-    const byIndex = new Map<number, WindowSlot>();
-    for (const s of ring.inWindow(now)) byIndex.set(s.index, s);
+    const byIndex = new Map<number, WindowSlot[]>();
+    for (const s of this.slotsOf(ring, now)) {
+      const i =
+        s === this.pending
+          ? ring.indexAt(s.index * this.rings[0].widthMs)
+          : s.index;
+      byIndex.set(i, [...(byIndex.get(i) ?? []), s]);
+    }
     const last = ring.indexAt(now);
     const points: OperationHistoryPoint[] = [];
     for (let i = last - ring.layout.slots + 1; i <= last; i++) {
-      const s = byIndex.get(i);
-      const total = s ? s.ok + s.err + s.defect : 0;
+      const m = summarize(
+        this.operation,
+        '15m',
+        ring.widthMs,
+        byIndex.get(i) ?? [],
+      );
       points.push({
         t: i * ring.widthMs,
-        throughputPerSec: total / (ring.widthMs / 1000),
-        errorRate: s && total > 0 ? (s.err + s.defect) / total : 0,
-        p95Ms:
-          s?.sketch && s.sketch.count > 0
-            ? s.sketch.getValueAtQuantile(0.95)
-            : 0,
+        throughputPerSec: m.throughputPerSec,
+        errorRate: m.errorRate,
+        p95Ms: m.p95Ms,
       });
     }
     return points;
@@ -138,6 +192,7 @@ export class OperationStats {
   /** Forgets everything. */
   clear(): void {
     for (const r of this.rings) r.clear();
+    this.pending = undefined;
     this.failTimes.length = 0;
     this.failIds.length = 0;
     this.failNext = 0;

@@ -119,7 +119,13 @@ export class WindowRing {
     return out.sort((a, b) => a.index - b.index);
   }
 
-  /** Index of the slot holding `now` (for history points without data). */
+  /** Whether the slot of `index` is inside the window at `now`. */
+  holds(index: number, now: number): boolean {
+    const last = Math.floor(now / this.widthMs);
+    return index <= last && index > last - this.slots.length;
+  }
+
+  /** Index of the slot holding time `t`. */
   indexAt(now: number): number {
     return Math.floor(now / this.widthMs);
   }
