@@ -1,0 +1,247 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  AlertDeliveryError,
+  type AlertEvent,
+  AlertmanagerNotifier,
+  WebhookAlertNotifier,
+  alertBatchKey,
+} from 'nestjs-rfs';
+import { ManualClock } from '../../../test/alerts.fake-source';
+
+interface Received {
+  headers: IncomingMessage['headers'];
+  url: string;
+  body: unknown;
+}
+
+/** A local receiver answering with the scripted behaviours, in order, then 200. */
+async function receiver(script: ('500' | '400' | 'hang' | '200')[] = []) {
+  const got: Received[] = [];
+  const hanging: (() => void)[] = [];
+  const server: Server = createServer((req, res) => {
+    let data = '';
+    req.on('data', (c) => (data += c));
+    req.on('end', () => {
+      got.push({
+        headers: req.headers,
+        url: req.url ?? '',
+        body: JSON.parse(data || 'null'),
+      });
+      const step = script.shift() ?? '200';
+      if (step === 'hang') {
+        hanging.push(() => res.destroy());
+        return;
+      }
+      res.statusCode = Number(step);
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    got,
+    close: () => {
+      hanging.forEach((h) => h());
+      server.closeAllConnections();
+      return new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+function ev(status: 'firing' | 'resolved' = 'firing'): AlertEvent {
+  return {
+    id: 'rfs_high_error_rate:orders.create',
+    rule: 'rfs_high_error_rate',
+    operation: 'orders.create',
+    severity: 'critical',
+    status,
+    value: 0.2,
+    threshold: 0.05,
+    startsAt: '2026-01-01T00:00:00.000Z',
+    ...(status === 'resolved' ? { endsAt: '2026-01-01T00:10:00.000Z' } : {}),
+    evaluatedAt: '2026-01-01T00:01:00.000Z',
+    labels: {
+      alertname: 'rfs_high_error_rate',
+      operation: 'orders.create',
+      severity: 'critical',
+      team: 'orders',
+    },
+    annotations: { summary: 'High error rate on orders.create' },
+    sampleCorrelationIds: ['c1', 'c2'],
+    service: 'shop',
+    instance: 'host:1',
+    generatorURL: 'http://shop:3000/rfs/dashboard',
+  };
+}
+
+describe('WebhookAlertNotifier', () => {
+  it('POSTs JSON with an Idempotency-Key that stays the same across retries', async () => {
+    const r = await receiver(['500', 'hang', '200']);
+    try {
+      const n = new WebhookAlertNotifier({
+        url: `${r.url}/hook`,
+        headers: { authorization: 'Bearer t' },
+        timeoutMs: 200,
+        retries: 2,
+        retryBaseMs: 1,
+      });
+      await n.notify([ev()]);
+      expect(r.got).toHaveLength(3);
+      const keys = new Set(r.got.map((g) => g.headers['idempotency-key']));
+      expect([...keys]).toEqual([alertBatchKey([ev()])]);
+      expect(r.got[2]).toMatchObject({
+        url: '/hook',
+        headers: {
+          authorization: 'Bearer t',
+          'content-type': 'application/json',
+        },
+        body: {
+          version: '1',
+          idempotencyKey: alertBatchKey([ev()]),
+          events: [ev()],
+        },
+      });
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('rejects with a retryable error when every attempt fails, and a permanent one on 400', async () => {
+    const r = await receiver(['500', '500', '400']);
+    try {
+      const n = new WebhookAlertNotifier({
+        url: r.url,
+        retries: 1,
+        retryBaseMs: 1,
+      });
+      await expect(n.notify([ev()])).rejects.toMatchObject({
+        retryable: true,
+        message: expect.stringContaining('HTTP 500'),
+      });
+      const e = await n.notify([ev()]).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(AlertDeliveryError);
+      expect(e).toMatchObject({ retryable: false });
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('reports a refused connection', async () => {
+    const r = await receiver();
+    await r.close();
+    const n = new WebhookAlertNotifier({ url: r.url, retries: 0 });
+    await expect(n.notify([ev()])).rejects.toThrow(
+      /webhook http:\/\/127\.0\.0\.1:\d+/,
+    );
+  });
+
+  it('distinguishes notifications of the same alert by evaluation time', () => {
+    expect(alertBatchKey([ev()])).not.toBe(
+      alertBatchKey([{ ...ev(), evaluatedAt: '2026-01-01T00:16:00.000Z' }]),
+    );
+    expect(alertBatchKey([ev()])).not.toBe(alertBatchKey([ev('resolved')]));
+  });
+
+  it('rejects bad options with a sentence naming the field', () => {
+    expect(() => new WebhookAlertNotifier({ url: 'ftp://x' })).toThrow(
+      /url must be an absolute http\(s\) URL/,
+    );
+    expect(
+      () => new WebhookAlertNotifier({ url: 'http://x', timeoutMs: 0 }),
+    ).toThrow(/timeoutMs must be a positive number/);
+  });
+});
+
+describe('AlertmanagerNotifier', () => {
+  it('POSTs the v2 payload: labels, annotations, startsAt, endsAt 4 × resendInterval ahead', async () => {
+    const r = await receiver();
+    const clock = new ManualClock(Date.parse('2026-01-01T00:01:00.000Z'));
+    const n = new AlertmanagerNotifier({
+      url: `${r.url}/`,
+      resendInterval: '1m',
+      clock,
+    });
+    try {
+      await n.notify([ev()]);
+      expect(r.got[0].url).toBe('/api/v2/alerts');
+      expect(r.got[0].body).toEqual([
+        {
+          labels: {
+            alertname: 'rfs_high_error_rate',
+            operation: 'orders.create',
+            severity: 'critical',
+            service: 'shop',
+            instance: 'host:1',
+            team: 'orders',
+          },
+          annotations: {
+            summary: 'High error rate on orders.create',
+            value: '0.2',
+            threshold: '0.05',
+            correlation_ids: 'c1 c2',
+          },
+          startsAt: '2026-01-01T00:00:00.000Z',
+          endsAt: '2026-01-01T00:05:00.000Z',
+          generatorURL: 'http://shop:3000/rfs/dashboard',
+        },
+      ]);
+      expect(n.activeAlerts()).toHaveLength(1);
+
+      clock.advance(60_000);
+      await n.resend();
+      expect((r.got[1].body as { endsAt: string }[])[0].endsAt).toBe(
+        '2026-01-01T00:06:00.000Z',
+      );
+
+      await n.notify([ev('resolved')]);
+      expect((r.got[2].body as { endsAt: string }[])[0].endsAt).toBe(
+        '2026-01-01T00:10:00.000Z',
+      );
+      expect(n.activeAlerts()).toEqual([]);
+      await n.resend();
+      expect(r.got).toHaveLength(3); // nothing active, nothing re-sent
+    } finally {
+      n.close();
+      await r.close();
+    }
+  });
+
+  it('re-sends active alerts every resendInterval on its own timer', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate'] });
+    const n = new AlertmanagerNotifier({
+      url: 'http://127.0.0.1:1',
+      resendInterval: '30s',
+    });
+    const post = jest
+      .spyOn(n as unknown as { post(): Promise<void> }, 'post')
+      .mockResolvedValue();
+    try {
+      await n.notify([ev()]);
+      expect(post).toHaveBeenCalledTimes(1);
+      await jest.advanceTimersByTimeAsync(90_000);
+      expect(post).toHaveBeenCalledTimes(4);
+      await n.notify([ev('resolved')]);
+      await jest.advanceTimersByTimeAsync(90_000);
+      expect(post).toHaveBeenCalledTimes(5);
+    } finally {
+      n.close();
+      jest.useRealTimers();
+    }
+  });
+
+  it('fails with a retryable error on 5xx and refuses resendInterval ≥ 5m', async () => {
+    const r = await receiver(['500']);
+    try {
+      const n = new AlertmanagerNotifier({ url: r.url });
+      await expect(n.notify([ev()])).rejects.toMatchObject({ retryable: true });
+      n.close();
+    } finally {
+      await r.close();
+    }
+    expect(
+      () => new AlertmanagerNotifier({ url: r.url, resendInterval: '5m' }),
+    ).toThrow(/under Alertmanager's 5m resolve_timeout/);
+  });
+});
