@@ -27,6 +27,7 @@ import {
 import { ModulesContainer } from '@nestjs/core';
 import { CorrelationMiddleware } from './correlation/correlation.middleware';
 import { correlationProviders } from './correlation/correlation.providers';
+import { httpProviders } from './http/http.providers';
 import { OperationHub } from './operations/operation-hub';
 import { GLOBAL_ENHANCER_TOKENS } from './rfs-global-enhancer';
 import { getRfsOptionsToken, rfsOptionsProvider } from './rfs-options.provider';
@@ -43,7 +44,7 @@ const RFS_PROVIDERS: Provider[] = [
   { provide: RFS_CLOCK, useValue: systemClock },
   OperationHub,
   ...correlationProviders,
-  // [http] ResultInterceptor + ResultExceptionFilter — HTTP helper: `...httpProviders,` here
+  ...httpProviders,
   // [logging] `...loggingProviders,` here
   // [metrics] `...metricsProviders,` here
   // [alerts] `...alertsProviders,` here

@@ -1,0 +1,26 @@
+import type { Provider } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { rfsGlobalEnhancer } from '../rfs-global-enhancer';
+import { ProblemDetailsFactory } from './problem-details';
+import { ResultExceptionFilter } from './result-exception.filter';
+import { ResultInterceptor } from './result.interceptor';
+
+/**
+ * Providers RfsModule registers for the `http` section: the problem factory, and
+ * ResultInterceptor / ResultExceptionFilter as global enhancers (each class is also a provider,
+ * so tests can `.overrideProvider(ResultInterceptor)`); `http: false`,
+ * `http.interceptor: false` and `http.exceptionFilter: false` switch them off.
+ */
+export const httpProviders: Provider[] = [
+  ProblemDetailsFactory,
+  ...rfsGlobalEnhancer(
+    APP_INTERCEPTOR,
+    ResultInterceptor,
+    (o) => o.http !== false && o.http.interceptor,
+  ),
+  ...rfsGlobalEnhancer(
+    APP_FILTER,
+    ResultExceptionFilter,
+    (o) => o.http !== false && o.http.exceptionFilter,
+  ),
+];

@@ -1,0 +1,139 @@
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  Inject,
+  Injectable,
+  Logger,
+  Optional,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { throwError, type Observable } from 'rxjs';
+import { CorrelationContext } from '../correlation/correlation-context';
+import { correlationStoreOf } from '../correlation/correlation.middleware';
+import { getRfsOptionsToken } from '../rfs-options.provider';
+import type { RfsModuleOptions } from '../rfs.options';
+import {
+  type AdapterRequest,
+  type AdapterResponse,
+  rawResponse,
+  requestPath,
+  setResponseHeader,
+  setResponseStatus,
+} from './http-response';
+import {
+  type Problem,
+  PROBLEM_CONTENT_TYPE,
+  ProblemDetailsFactory,
+} from './problem-details';
+import { thrownProblemOf } from './result.interceptor';
+import { describeThrown } from './safe-value';
+
+/**
+ * Renders every error thrown on the HTTP path (Nest `HttpException`s, `RfsError`s, anything
+ * else) as the same `application/problem+json` envelope an Err gets, with the correlation id.
+ * An unknown throw is a defect: 500 with a generic body, logged with its stack through Nest's
+ * `Logger`. It never crashes on what was thrown (null, strings, cyclic objects, BigInts, Errors
+ * whose getters throw). RfsModule registers it globally (`http.exceptionFilter: false` opts out).
+ * Non-HTTP contexts (rpc, ws) get the exception back unchanged.
+ *
+ * @example
+ * ```ts
+ * // thrown anywhere in a request:
+ * throw new NotFoundException('order 42 not found');
+ * // → 404 { "type": "about:blank", "title": "Not Found", "status": 404, "code": "NOT_FOUND", … }
+ * ```
+ */
+@Catch()
+@Injectable()
+export class ResultExceptionFilter implements ExceptionFilter {
+  /** Logger of defects. */
+  protected readonly logger = new Logger('ResultExceptionFilter');
+  /** Problem bodies and statuses. */
+  readonly problems: ProblemDetailsFactory;
+
+  constructor(
+    @Optional()
+    @Inject(getRfsOptionsToken())
+    options?: RfsModuleOptions,
+    @Optional() problems?: ProblemDetailsFactory,
+    @Optional() private readonly adapterHost?: HttpAdapterHost,
+  ) {
+    this.problems = problems ?? new ProblemDetailsFactory(options);
+  }
+
+  /** See the class documentation. */
+  catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
+    if (host.getType() !== 'http') return throwError(() => exception);
+    const http = host.switchToHttp();
+    const req = http.getRequest<AdapterRequest>();
+    const res = http.getResponse<AdapterResponse>();
+    let problem: Problem;
+    try {
+      problem =
+        thrownProblemOf(req, exception) ?? this.problemFor(exception, req);
+    } catch {
+      problem = this.problems.create(undefined, {}, true);
+    }
+    if (problem.outcome === 'defect') this.logDefect(exception);
+    this.write(res, problem);
+  }
+
+  /** The problem of a thrown value (override to change it). */
+  protected problemFor(exception: unknown, req: AdapterRequest): Problem {
+    const correlationId =
+      CorrelationContext.getId() ?? correlationStoreOf(req)?.id;
+    return this.problems.create(
+      exception,
+      { instance: requestPath(req), correlationId },
+      true,
+    );
+  }
+
+  /** Logs a defect with its stack (override to route it elsewhere). */
+  protected logDefect(exception: unknown): void {
+    try {
+      const d = describeThrown(exception);
+      this.logger.error(`Unhandled ${d.name}: ${d.message}`, d.stack);
+    } catch {
+      // a logger failure must not stop the response
+    }
+  }
+
+  private write(res: AdapterResponse, problem: Problem): void {
+    const raw = rawResponse(res);
+    if (raw.headersSent || raw.destroyed || raw.writableEnded) {
+      // Too late for a problem body (a stream already started, or the client left).
+      if (!raw.writableEnded && !raw.destroyed) raw.end();
+      return;
+    }
+    setResponseStatus(res, problem.status);
+    setResponseHeader(res, 'content-type', PROBLEM_CONTENT_TYPE);
+    const adapter = this.adapterHost?.httpAdapter;
+    try {
+      if (adapter) {
+        // status already set: passing it again makes the Express adapter reset a non-JSON content type
+        adapter.reply(res, problem.body);
+      } else {
+        replyWithoutAdapter(res, problem.body);
+      }
+    } catch (error) {
+      this.logDefect(error);
+      if (!raw.headersSent) {
+        raw.statusCode = 500;
+        raw.setHeader('content-type', PROBLEM_CONTENT_TYPE);
+      }
+      if (!raw.writableEnded) raw.end();
+    }
+  }
+}
+
+function replyWithoutAdapter(res: AdapterResponse, body: unknown): void {
+  const r = res as AdapterResponse & {
+    send?: (body: unknown) => unknown;
+    json?: (body: unknown) => unknown;
+  };
+  if (typeof r.json === 'function') r.json(body);
+  else if (typeof r.send === 'function' && r.raw) r.send(body);
+  else rawResponse(res).end(JSON.stringify(body));
+}

@@ -1,0 +1,640 @@
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  type NestInterceptor,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  Optional,
+  StreamableFile,
+} from '@nestjs/common';
+import { PATH_METADATA, SSE_METADATA } from '@nestjs/common/constants';
+import { ModulesContainer } from '@nestjs/core';
+import { performance } from 'node:perf_hooks';
+import {
+  mergeMap,
+  Observable,
+  of,
+  type Subscriber,
+  type Subscription,
+} from 'rxjs';
+import { CorrelationContext } from '../correlation/correlation-context';
+import { correlationStoreOf } from '../correlation/correlation.middleware';
+import type { OperationEvent } from '../operations/operation-event';
+import { OperationHub } from '../operations/operation-hub';
+import type { OperationOutcome } from '../result/outcome';
+import { isResult } from '../result/result';
+import { getRfsOptionsToken } from '../rfs-options.provider';
+import {
+  RFS_FLUX_RESPONSE_METADATA,
+  RFS_OPERATION_METADATA,
+} from '../rfs.constants';
+import type { RfsModuleOptions } from '../rfs.options';
+import { BatchCollector } from './flux-batch';
+import {
+  DEFAULT_FLUX_RESPONSE,
+  type FluxResponseOptions,
+} from './flux-response.decorator';
+import {
+  type AdapterRequest,
+  type AdapterResponse,
+  rawResponse,
+  requestMethod,
+  requestPath,
+  routeTemplate,
+  setResponseHeader,
+  setResponseStatus,
+} from './http-response';
+import { NDJSON_CONTENT_TYPE, NdjsonStream } from './ndjson';
+import {
+  type Problem,
+  PROBLEM_CONTENT_TYPE,
+  ProblemDetailsFactory,
+} from './problem-details';
+import type { FluxResult } from '../result/flux-result';
+import { isFluxResult, isMonoResult } from './result-kinds';
+import { resultToMessageEvent, toSse } from './sse';
+
+/** What ResultInterceptor knows about a route (computed once per handler). */
+export interface RfsRouteInfo {
+  /** Operation name: `@RfsOperation` name or `Controller.handler`. */
+  readonly operation: string;
+  /** `@FluxResponse` options (defaults when absent). */
+  readonly flux: Readonly<FluxResponseOptions>;
+  /** Whether the route is an `@Sse()` route. */
+  readonly sse: boolean;
+}
+
+/** Status recorded for a request whose client went away (nginx's "client closed request"). */
+export const CLIENT_CLOSED_REQUEST = 499;
+
+const CALL = Symbol.for('rfs:http-call');
+const THROWN = Symbol.for('rfs:http-thrown-problem');
+
+interface MarkedRequest extends AdapterRequest {
+  [CALL]?: HttpCall;
+  [THROWN]?: { error: unknown; problem: Problem };
+}
+
+/**
+ * The problem ResultInterceptor computed for an error thrown by `request`'s handler, so the
+ * exception filter renders the same status without classifying the error twice.
+ */
+export function thrownProblemOf(
+  request: unknown,
+  error: unknown,
+): Problem | undefined {
+  const stash = (request as MarkedRequest | undefined)?.[THROWN];
+  return stash !== undefined && stash.error === error
+    ? stash.problem
+    : undefined;
+}
+
+/**
+ * The Result → HTTP boundary and the one interceptor pass nestjs-rfs adds per request.
+ *
+ * A handler may return a `Result` (Ok → the value with the route's status; Err →
+ * `application/problem+json` with the error's status), a `Promise<Result>`, a `MonoResult` (run
+ * with a signal that aborts when the client disconnects), a `FluxResult` (batch envelope, or
+ * NDJSON with `@FluxResponse({ mode: 'ndjson' })` / `Accept: application/x-ndjson`; on `@Sse()`
+ * routes one event per item), or anything else (passed through untouched).
+ *
+ * It times the handler once and emits ONE {@link OperationEvent} (`source: 'http'`) to the
+ * {@link OperationHub}; Result logging and metrics listen there instead of adding interceptors.
+ * RfsModule registers it globally (`http.interceptor: false` opts out). Subclass it and override
+ * the protected hooks (`isTracked`, `operationName`, `fluxOptionsFor`, `problemFor`,
+ * `onOperation`) to change behaviour, then provide your class in place of this one.
+ *
+ * @example
+ * ```ts
+ * @Get(':id')
+ * find(@Param('id') id: string): Promise<Result<Order, RfsError>> {
+ *   return this.orders.find(id); // Ok → 200 JSON, Err(notFound) → 404 problem+json
+ * }
+ * ```
+ */
+@Injectable()
+export class ResultInterceptor
+  implements NestInterceptor, OnApplicationBootstrap, OnModuleDestroy
+{
+  /** Problem bodies and statuses. */
+  readonly problems: ProblemDetailsFactory;
+  /** Whether the `Server-Timing: app;dur=<ms>` header is added. */
+  protected readonly timingHeader: boolean;
+  /** Whether ResultExceptionFilter renders thrown errors (the event's status depends on it). */
+  protected readonly filterRendersErrors: boolean;
+  private readonly routes = new WeakMap<object, Map<object, RfsRouteInfo>>();
+
+  constructor(
+    @Optional()
+    @Inject(getRfsOptionsToken())
+    options?: RfsModuleOptions,
+    @Optional() problems?: ProblemDetailsFactory,
+    @Optional() private readonly hub?: OperationHub,
+    @Optional() private readonly modules?: ModulesContainer,
+  ) {
+    this.problems = problems ?? new ProblemDetailsFactory(options);
+    const http = options?.http;
+    this.timingHeader = http === false ? false : (http?.timingHeader ?? true);
+    this.filterRendersErrors =
+      http === false ? false : (http?.exceptionFilter ?? true);
+  }
+
+  /** Makes this interceptor's problem factory the current one and declares every route's operation. */
+  onApplicationBootstrap(): void {
+    ProblemDetailsFactory.setCurrent(this.problems);
+    this.declareRoutes();
+  }
+
+  /** Forgets the current problem factory if it is this interceptor's. */
+  onModuleDestroy(): void {
+    if (ProblemDetailsFactory.current() === this.problems) {
+      ProblemDetailsFactory.setCurrent(undefined);
+    }
+  }
+
+  /** See the class documentation. */
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const req = context.switchToHttp().getRequest<MarkedRequest>();
+    // A second RfsModule (or a manual registration next to the global one) must not wrap twice.
+    if (req[CALL] !== undefined || !this.isTracked(context)) {
+      return next.handle();
+    }
+    const route = this.routeInfo(context);
+    const res = context.switchToHttp().getResponse<AdapterResponse>();
+    const call = new HttpCall(this, context, route, req, res);
+    req[CALL] = call;
+    if (route.sse) return call.sse(next.handle());
+    return new Observable<unknown>((subscriber) =>
+      call.attach(subscriber, next.handle()),
+    );
+  }
+
+  // ──────────────────────────── protected hooks ────────────────────────────
+
+  /** Whether this request is handled by the interceptor (default: every HTTP request). */
+  protected isTracked(_context: ExecutionContext): boolean {
+    return true;
+  }
+
+  /** Operation name of a route: `@RfsOperation` name, else `Controller.handler`. */
+  protected operationName(context: ExecutionContext): string {
+    const handler = context.getHandler();
+    const named: unknown = Reflect.getMetadata(RFS_OPERATION_METADATA, handler);
+    return typeof named === 'string'
+      ? named
+      : `${context.getClass().name}.${handler.name}`;
+  }
+
+  /** How a FluxResult is answered: `@FluxResponse` options, NDJSON when the client accepts it. */
+  protected fluxOptionsFor(
+    context: ExecutionContext,
+    route: RfsRouteInfo,
+  ): Readonly<FluxResponseOptions> {
+    if (route.flux.mode === 'ndjson') return route.flux;
+    const req = context.switchToHttp().getRequest<AdapterRequest>();
+    const accept = req.headers?.accept;
+    if (typeof accept === 'string' && accept.includes(NDJSON_CONTENT_TYPE)) {
+      return { ...route.flux, mode: 'ndjson' };
+    }
+    return route.flux;
+  }
+
+  /** The problem for an Err's error (`thrown = false`) or a thrown value (`thrown = true`). */
+  protected problemFor(
+    error: unknown,
+    context: ExecutionContext,
+    thrown: boolean,
+  ): Problem {
+    const req = context.switchToHttp().getRequest<AdapterRequest>();
+    const correlationId =
+      CorrelationContext.getId() ?? correlationStoreOf(req)?.id;
+    return this.problems.create(
+      error,
+      { instance: requestPath(req), correlationId },
+      thrown,
+    );
+  }
+
+  /** Hands the finished request's event to the hub (override to enrich or filter it). */
+  protected onOperation(
+    event: OperationEvent,
+    _context: ExecutionContext,
+  ): void {
+    (this.hub ?? OperationHub.current())?.emit(event);
+  }
+
+  // ──────────────────────────── internals ────────────────────────────
+
+  /** Route facts, computed once per (controller, handler). */
+  routeInfo(context: ExecutionContext): RfsRouteInfo {
+    const cls = context.getClass();
+    const handler = context.getHandler();
+    let byHandler = this.routes.get(cls);
+    if (byHandler === undefined) {
+      byHandler = new Map();
+      this.routes.set(cls, byHandler);
+    }
+    let info = byHandler.get(handler);
+    if (info === undefined) {
+      const flux: unknown = Reflect.getMetadata(
+        RFS_FLUX_RESPONSE_METADATA,
+        handler,
+      );
+      info = {
+        operation: this.operationName(context),
+        flux:
+          (flux as FluxResponseOptions | undefined) ?? DEFAULT_FLUX_RESPONSE,
+        sse: Reflect.getMetadata(SSE_METADATA, handler) === true,
+      };
+      byHandler.set(handler, info);
+    }
+    return info;
+  }
+
+  /** @internal */
+  fluxOptions(call: HttpCall): Readonly<FluxResponseOptions> {
+    return this.fluxOptionsFor(call.context, call.route);
+  }
+
+  /** @internal */
+  problem(call: HttpCall, error: unknown, thrown: boolean): Problem {
+    return this.problemFor(error, call.context, thrown);
+  }
+
+  /** @internal */
+  emit(call: HttpCall, event: OperationEvent): void {
+    try {
+      this.onOperation(event, call.context);
+    } catch {
+      // observability never throws into business code
+    }
+  }
+
+  /** Announces `Controller.handler` (or `@RfsOperation`) of every route to the hub. */
+  private declareRoutes(): void {
+    const hub = this.hub ?? OperationHub.current();
+    if (!hub || !this.modules) return;
+    for (const module of this.modules.values()) {
+      for (const wrapper of module.controllers.values()) {
+        const cls = wrapper.metatype as (new () => object) | null;
+        if (typeof cls !== 'function') continue;
+        for (const name of routeMethodNames(cls)) {
+          const fn = (cls.prototype as Record<string, unknown>)[name];
+          const named: unknown = Reflect.getMetadata(
+            RFS_OPERATION_METADATA,
+            fn as object,
+          );
+          hub.announce(
+            typeof named === 'string' ? named : `${cls.name}.${name}`,
+          );
+        }
+      }
+    }
+  }
+}
+
+function routeMethodNames(cls: new () => object): string[] {
+  const names: string[] = [];
+  for (
+    let proto: object | null = cls.prototype as object;
+    proto !== null && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto) as object | null
+  ) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      if (name === 'constructor' || names.includes(name)) continue;
+      const desc = Object.getOwnPropertyDescriptor(proto, name);
+      if (
+        typeof desc?.value === 'function' &&
+        Reflect.getMetadata(PATH_METADATA, desc.value) !== undefined
+      ) {
+        names.push(name);
+      }
+    }
+  }
+  return names;
+}
+
+function clientGone(): Error {
+  const e = new Error(
+    'The client closed the connection before the response was sent',
+  );
+  e.name = 'AbortError';
+  return e;
+}
+
+/**
+ * One request through ResultInterceptor: the Observer of the handler's Observable and the
+ * teardown of what it started. One object per request instead of a closure per step.
+ */
+class HttpCall {
+  readonly start = performance.now();
+  private downstream?: Subscriber<unknown>;
+  private upstream?: Subscription;
+  private work?: Subscription;
+  private pending = 0;
+  private upstreamComplete = false;
+  private done = false;
+  private abortController?: AbortController;
+  private closeWatch?: () => void;
+  private outcome: OperationOutcome = 'ok';
+  private failure?: unknown;
+  private streaming = false;
+  private streamEnded = false;
+  private durationMs = 0;
+  private status?: number;
+  private fluxCounts?: { ok: number; err: number };
+
+  constructor(
+    readonly owner: ResultInterceptor,
+    readonly context: ExecutionContext,
+    readonly route: RfsRouteInfo,
+    readonly req: MarkedRequest,
+    readonly res: AdapterResponse,
+  ) {}
+
+  /** A signal that aborts when the client disconnects (created on first use). */
+  get signal(): AbortSignal {
+    if (this.abortController === undefined) {
+      const ac = new AbortController();
+      this.abortController = ac;
+      const raw = rawResponse(this.res);
+      const onClose = (): void => {
+        if (!raw.writableFinished) ac.abort(clientGone());
+      };
+      raw.once('close', onClose);
+      this.closeWatch = () => raw.removeListener('close', onClose);
+    }
+    return this.abortController.signal;
+  }
+
+  attach(
+    subscriber: Subscriber<unknown>,
+    source: Observable<unknown>,
+  ): HttpCall {
+    this.downstream = subscriber;
+    this.upstream = source.subscribe(this);
+    return this;
+  }
+
+  /** Teardown (the response is written, or Nest unsubscribed). */
+  unsubscribe(): void {
+    this.upstream?.unsubscribe();
+    this.work?.unsubscribe();
+    this.closeWatch?.();
+  }
+
+  // Observer of the handler's Observable ------------------------------------------------
+
+  next(value: unknown): void {
+    if (this.done) return;
+    if (isResult(value)) {
+      if (value.isOk()) {
+        this.downstream!.next(value.value);
+      } else {
+        this.downstream!.next(this.errBody(value.error));
+      }
+      return;
+    }
+    if (isMonoResult(value)) {
+      this.pending++;
+      value.run(this.signal).then(
+        (result) => this.settled(result),
+        (error: unknown) => this.error(error),
+      );
+      return;
+    }
+    if (isFluxResult(value)) {
+      this.flux(value);
+      return;
+    }
+    this.downstream!.next(value);
+  }
+
+  error(error: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    if (
+      this.abortController?.signal.aborted &&
+      error === this.abortController.signal.reason
+    ) {
+      this.outcome = 'err';
+      this.status = CLIENT_CLOSED_REQUEST;
+    } else {
+      const problem = this.owner.problem(this, error, true);
+      this.req[THROWN] = { error, problem };
+      this.outcome = problem.outcome;
+      this.status = this.owner['filterRendersErrors']
+        ? problem.status
+        : nestDefaultStatus(error);
+    }
+    this.failure = error;
+    this.finishTiming();
+    this.emit();
+    this.downstream!.error(error);
+  }
+
+  complete(): void {
+    this.upstreamComplete = true;
+    if (this.pending === 0) this.finish();
+  }
+
+  // Kinds of return value ---------------------------------------------------------------
+
+  private errBody(error: unknown): unknown {
+    const problem = this.owner.problem(this, error, false);
+    this.outcome = 'err';
+    this.failure = error;
+    this.status = problem.status;
+    setResponseStatus(this.res, problem.status);
+    setResponseHeader(this.res, 'content-type', PROBLEM_CONTENT_TYPE);
+    return problem.body;
+  }
+
+  private settled(result: unknown): void {
+    if (this.done) return;
+    this.pending--;
+    this.next(result);
+    if (this.pending === 0 && this.upstreamComplete) this.finish();
+  }
+
+  private flux(flux: FluxResult<unknown, unknown>): void {
+    const options = this.owner.fluxOptions(this);
+    if (options.mode === 'ndjson') {
+      this.pending++; // the event is emitted when the stream ends
+      setResponseHeader(this.res, 'content-type', NDJSON_CONTENT_TYPE);
+      this.downstream!.next(
+        new StreamableFile(new NdjsonStream(flux, this.owner.problems, this), {
+          type: NDJSON_CONTENT_TYPE,
+        }),
+      );
+      this.streaming = true;
+      this.pending--;
+      return;
+    }
+    this.pending++;
+    const collector = new BatchCollector(options, this.owner.problems, this);
+    this.signal.addEventListener(
+      'abort',
+      () => this.error(this.signal.reason),
+      {
+        once: true,
+      },
+    );
+    this.work = flux.toObservable().subscribe(collector);
+  }
+
+  /** BatchCollector finished. */
+  batchDone(collector: BatchCollector): void {
+    if (this.done) return;
+    const routeStatus = rawResponse(this.res).statusCode;
+    const status = collector.status(routeStatus);
+    if (status !== routeStatus) setResponseStatus(this.res, status);
+    setResponseHeader(this.res, 'x-batch-total', String(collector.total));
+    setResponseHeader(
+      this.res,
+      'x-batch-success',
+      String(collector.total - collector.failed),
+    );
+    setResponseHeader(this.res, 'x-batch-failed', String(collector.failed));
+    this.fluxCounts = {
+      ok: collector.total - collector.failed,
+      err: collector.failed,
+    };
+    if (collector.failed > 0) {
+      this.outcome = 'err';
+      this.status = status;
+    }
+    this.downstream!.next(collector.envelope(performance.now() - this.start));
+    this.pending--;
+    if (this.upstreamComplete) this.finish();
+  }
+
+  /** NdjsonStream finished (the request's event is emitted now). */
+  ndjsonDone(
+    counts: { ok: number; err: number },
+    defect: unknown,
+    aborted: boolean,
+  ): void {
+    this.fluxCounts = counts;
+    if (defect !== undefined) {
+      this.outcome = 'defect';
+      this.failure = defect;
+    } else if (aborted) {
+      this.outcome = 'err';
+      this.status = CLIENT_CLOSED_REQUEST;
+    } else if (counts.err > 0) {
+      this.outcome = 'err';
+    }
+    if (this.done) this.emit();
+    else this.streamEnded = true;
+  }
+
+  // SSE ----------------------------------------------------------------------------------
+
+  sse(source: Observable<unknown>): Observable<unknown> {
+    const counts = { ok: 0, err: 0 };
+    this.fluxCounts = counts;
+    return new Observable<unknown>((subscriber) => {
+      const sub = source
+        .pipe(
+          mergeMap((value) =>
+            isFluxResult(value)
+              ? toSse(value, this.owner.problems)
+              : of(
+                  isResult(value)
+                    ? resultToMessageEvent(value, this.owner.problems)
+                    : value,
+                ),
+          ),
+        )
+        .subscribe({
+          next: (event) => {
+            if ((event as { type?: unknown } | null)?.type === 'error')
+              counts.err++;
+            else counts.ok++;
+            subscriber.next(event);
+          },
+          error: (error: unknown) => {
+            this.outcome = 'defect';
+            this.failure = error;
+            this.emitOnce();
+            subscriber.error(error);
+          },
+          complete: () => {
+            if (counts.err > 0) this.outcome = 'err';
+            this.emitOnce();
+            subscriber.complete();
+          },
+        });
+      return () => {
+        sub.unsubscribe();
+        this.emitOnce();
+      };
+    });
+  }
+
+  private emitOnce(): void {
+    if (this.done) return;
+    this.done = true;
+    this.emit();
+  }
+
+  // Finishing ----------------------------------------------------------------------------
+
+  private finish(): void {
+    if (this.done) return;
+    this.done = true;
+    this.finishTiming();
+    // An NDJSON response is still streaming: its event is emitted when the stream ends.
+    if (!this.streaming || this.streamEnded) this.emit();
+    this.downstream!.complete();
+  }
+
+  private finishTiming(): void {
+    this.durationMs = performance.now() - this.start;
+    if (this.owner['timingHeader']) {
+      setResponseHeader(
+        this.res,
+        'server-timing',
+        `app;dur=${this.durationMs.toFixed(1)}`,
+      );
+    }
+  }
+
+  private emit(): void {
+    const req = this.req;
+    const correlationId =
+      CorrelationContext.getId() ?? correlationStoreOf(req)?.id;
+    const durationMs =
+      this.streaming || this.route.sse
+        ? performance.now() - this.start
+        : this.durationMs;
+    const event: OperationEvent = {
+      operation: this.route.operation,
+      outcome: this.outcome,
+      durationMs,
+      source: 'http',
+      error: this.failure,
+      flux: this.fluxCounts,
+      correlationId,
+      http: {
+        method: requestMethod(req),
+        route: routeTemplate(req) ?? this.route.operation,
+        status: this.status ?? rawResponse(this.res).statusCode,
+      },
+    };
+    this.owner.emit(this, event);
+  }
+}
+
+function nestDefaultStatus(error: unknown): number {
+  try {
+    const status = (error as { getStatus?: () => unknown }).getStatus?.();
+    return typeof status === 'number' ? status : 500;
+  } catch {
+    return 500;
+  }
+}
