@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RfsModuleOptions, resolveRfsOptions } from './rfs.options';
+
+/** How the README writes a default value. */
+export function formatDefault(value: unknown): string {
+  if (value === undefined) return '—';
+  if (typeof value === 'string') return `'${value}'`;
+  if (value instanceof RegExp) return String(value);
+  if (Array.isArray(value)) return `[${value.map(formatDefault).join(', ')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value);
+    return entries.length === 0
+      ? '{}'
+      : `{ ${entries.map(([k, v]) => `${k}: ${formatDefault(v)}`).join(', ')} }`;
+  }
+  return String(value);
+}
+
+interface Row {
+  readonly path: string;
+  readonly defaultCell: string;
+}
+
+function readmeRows(): Row[] {
+  const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+  const start = readme.indexOf('<!-- section:module -->');
+  expect(start).toBeGreaterThan(-1);
+  const end = readme.indexOf('\n## ', start);
+  const rows: Row[] = [];
+  for (const line of readme.slice(start, end).split('\n')) {
+    const m = /^\|\s*`([A-Za-z.]+)`\s*\|\s*(.*?)\s*\|.*\|\s*$/.exec(line);
+    if (m) rows.push({ path: m[1], defaultCell: m[2].replace(/`/g, '') });
+  }
+  return rows;
+}
+
+const ENV_DERIVED: Record<string, string[]> = {
+  serviceName: ['npm_package_name', "'app'"],
+  environment: ['NODE_ENV', "'development'"],
+};
+
+const SECTIONS = [
+  'correlation',
+  'http',
+  'logging',
+  'metrics',
+  'alerts',
+  'dashboard',
+] as const;
+
+/** Every option path with its default, from the option classes. */
+function defaultsByPath(): Map<string, unknown> {
+  const defaults = new RfsModuleOptions();
+  const out = new Map<string, unknown>([
+    ['serviceName', defaults.serviceName],
+    ['environment', defaults.environment],
+  ]);
+  for (const s of SECTIONS) {
+    const section = defaults[s];
+    if (section === false) throw new Error(`${s} defaults to false`);
+    for (const [k, v] of Object.entries(section)) out.set(`${s}.${k}`, v);
+  }
+  return out;
+}
+
+describe('README options table (section "module")', () => {
+  const rows = readmeRows();
+  const byPath = new Map(rows.map((r) => [r.path, r]));
+  const defaults = defaultsByPath();
+
+  it('has one row per option path', () => {
+    expect(rows.length).toBe(byPath.size);
+    const missing = [...defaults.keys()].filter((p) => !byPath.has(p));
+    expect(missing).toEqual([]);
+  });
+
+  it('shows the default of every option class field', () => {
+    const wrong = [...defaults]
+      .filter(([path]) => !(path in ENV_DERIVED))
+      .filter(([path, v]) => byPath.get(path)?.defaultCell !== formatDefault(v))
+      .map(
+        ([path, v]) =>
+          `${path}: README says ${byPath.get(path)?.defaultCell}, code says ${formatDefault(v)}`,
+      );
+    expect(wrong).toEqual([]);
+    for (const [path, words] of Object.entries(ENV_DERIVED)) {
+      for (const w of words) expect(byPath.get(path)?.defaultCell).toContain(w);
+    }
+  });
+
+  it('documents only options the validator accepts (optional ones default to —)', () => {
+    for (const { path, defaultCell } of rows) {
+      const [section, key] = path.split('.');
+      if (key === undefined) {
+        expect(() => resolveRfsOptions({ [section]: undefined })).not.toThrow();
+        continue;
+      }
+      expect(() =>
+        resolveRfsOptions({ [section]: { [key]: undefined } }),
+      ).not.toThrow();
+      if (!defaults.has(path)) expect(defaultCell).toBe('—');
+    }
+  });
+});
