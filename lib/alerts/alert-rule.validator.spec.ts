@@ -183,8 +183,8 @@ describe('alert templates', () => {
         threshold: 0.05,
       }),
     ).toBe('r: op at 0.25 (limit 0.05)');
-    expect(toPrometheusTemplate(t, 0.05)).toBe(
-      '{{ $labels.alertname }}: {{ $labels.operation }} at {{ printf "%.4g" $value }} (limit 0.05)',
+    expect(toPrometheusTemplate(t, 0.05, 'r')).toBe(
+      'r: {{ $labels.operation }} at {{ printf "%.4g" $value }} (limit 0.05)',
     );
   });
 });

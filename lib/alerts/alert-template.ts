@@ -117,13 +117,15 @@ export function renderAlertTemplate(
 export function toPrometheusTemplate(
   template: string,
   threshold: number,
+  rule: string,
 ): string {
   return template.replace(PLACEHOLDER, (all, name: string) => {
     switch (name) {
       case 'operation':
         return '{{ $labels.operation }}';
       case 'rule':
-        return '{{ $labels.alertname }}';
+        // `$labels` of an alert template holds the expression's labels only, no alertname.
+        return rule;
       case 'value':
         return '{{ printf "%.4g" $value }}';
       case 'threshold':

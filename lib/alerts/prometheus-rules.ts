@@ -132,7 +132,8 @@ export function toPrometheusRuleGroup(
     const annotations: Record<string, string> = {};
     for (const key of ['summary', 'description'] as const) {
       const t = rule.annotations[key];
-      if (t) annotations[key] = toPrometheusTemplate(t, rule.threshold);
+      if (t)
+        annotations[key] = toPrometheusTemplate(t, rule.threshold, rule.name);
     }
     group.rules.push({
       alert: rule.name,

@@ -137,7 +137,9 @@ export class ResultAlertService
         ? this.deps.notifiers()
         : (this.deps.notifiers ?? []);
     const notifiers = [...(this.options.notifiers ?? []), ...extra];
-    if (notifiers.length === 0) notifiers.push(new LogAlertNotifier());
+    // Log by default; an explicit `notifiers: []` means "none".
+    if (this.options.notifiers === undefined && extra.length === 0)
+      notifiers.push(new LogAlertNotifier());
     this.dispatcherInstance = new AlertDispatcher(notifiers, {
       logger: this.logger,
       retryBaseMs: this.deps.retryBaseMs,
