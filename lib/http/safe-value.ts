@@ -68,7 +68,7 @@ export function describeThrown(value: unknown): ThrownDescription {
   if (value === null) return { name: 'null', message: 'null was thrown' };
   const name =
     safeString(value, 'name', 200) ?? constructorName(value) ?? 'object';
-  const message = safeString(value, 'message') ?? `a ${name} was thrown`;
+  const message = safeString(value, 'message') ?? `${name} was thrown`;
   const stack = safeString(value, 'stack', 20000);
   return stack === undefined ? { name, message } : { name, message, stack };
 }
