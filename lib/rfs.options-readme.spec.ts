@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { RfsModuleOptions, resolveRfsOptions } from './rfs.options';
 
 /** How the README writes a default value. */
-export function formatDefault(value: unknown): string {
+function formatDefault(value: unknown): string {
   if (value === undefined) return '—';
   if (typeof value === 'string') return `'${value}'`;
   if (value instanceof RegExp) return String(value);

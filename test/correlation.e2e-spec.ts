@@ -7,6 +7,7 @@ import {
   Injectable,
   Module,
   Post,
+  Req,
   UseGuards,
   UseInterceptors,
   type MiddlewareConsumer,
@@ -39,6 +40,7 @@ import {
   CorrelationService,
   RfsModule,
   WithCorrelation,
+  correlationStoreOf,
   type RfsModuleForRootOptions,
 } from 'nestjs-rfs';
 
@@ -82,6 +84,11 @@ class ItemsController {
   @UseGuards(TenantGuard)
   tenant(): Record<string, unknown> {
     return this.correlation.fields();
+  }
+
+  @Get('store')
+  store(@Req() req: unknown): { id?: string } {
+    return { id: correlationStoreOf(req)?.id };
   }
 
   @Get('outbound')
@@ -275,6 +282,20 @@ describe.each(adapters)('correlation over HTTP (%s)', (_name, adapter) => {
       expect(r.status).toBeGreaterThanOrEqual(400);
       expect(r.headers['x-correlation-id']).toBe('err-1');
     }
+  });
+
+  it('leaves the store on the request for correlationStoreOf', async () => {
+    const r = await call(port, '/items/store', { 'x-correlation-id': 's-1' });
+    expect(JSON.parse(r.body)).toEqual({ id: 's-1' });
+  });
+
+  it('gives @WithCorrelation on a plain provider a new id per call outside requests', () => {
+    const jobs = app.get(Jobs);
+    const a = jobs.run();
+    const b = jobs.run();
+    expect(a).toMatch(UUID);
+    expect(b).toMatch(UUID);
+    expect(a).not.toBe(b);
   });
 
   it('sees request fields set in a guard', async () => {
@@ -546,3 +567,39 @@ describe.each(adapters)(
     });
   },
 );
+
+describe.each(adapters)('switching correlation off (%s)', (_name, adapter) => {
+  async function start(options: RfsModuleForRootOptions) {
+    const app = await NestFactory.create(appModule(options), adapter(), {
+      logger: false,
+    });
+    await app.listen(0, '127.0.0.1');
+    return app;
+  }
+
+  it('applies no middleware with correlation: false', async () => {
+    const app = await start({ correlation: false });
+    try {
+      const port = (app.getHttpServer().address() as AddressInfo).port;
+      const r = await call(port, '/items/store', { 'x-correlation-id': 'off' });
+      expect(r.headers['x-correlation-id']).toBeUndefined();
+      expect(JSON.parse(r.body)).toEqual({});
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('keeps the context but sends no header with responseHeader: false', async () => {
+    const app = await start({ correlation: { responseHeader: false } });
+    try {
+      const port = (app.getHttpServer().address() as AddressInfo).port;
+      const r = await call(port, '/items/store', {
+        'x-correlation-id': 'quiet',
+      });
+      expect(r.headers['x-correlation-id']).toBeUndefined();
+      expect(JSON.parse(r.body)).toEqual({ id: 'quiet' });
+    } finally {
+      await app.close();
+    }
+  });
+});
