@@ -25,9 +25,15 @@ import {
   type Type,
 } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
+import { alertsProviders } from './alerts/alerts.providers';
 import { CorrelationMiddleware } from './correlation/correlation.middleware';
 import { correlationProviders } from './correlation/correlation.providers';
 import { httpProviders } from './http/http.providers';
+import { metricsProviders } from './metrics/metrics.providers';
+import {
+  dashboardControllers,
+  dashboardProviders,
+} from './dashboard/dashboard.providers';
 import { OperationHub } from './operations/operation-hub';
 import { GLOBAL_ENHANCER_TOKENS } from './rfs-global-enhancer';
 import { getRfsOptionsToken, rfsOptionsProvider } from './rfs-options.provider';
@@ -46,13 +52,13 @@ const RFS_PROVIDERS: Provider[] = [
   ...correlationProviders,
   ...httpProviders,
   // [logging] `...loggingProviders,` here
-  // [metrics] `...metricsProviders,` here
-  // [alerts] `...alertsProviders,` here
-  // [dashboard] `...dashboardProviders,` here
+  ...metricsProviders,
+  ...alertsProviders,
+  ...dashboardProviders,
 ];
 
 const RFS_CONTROLLERS: Type<unknown>[] = [
-  // [dashboard] `...dashboardControllers,` here
+  ...dashboardControllers,
 ];
 
 function tokenOf(provider: Provider): unknown {

@@ -1,7 +1,7 @@
 export * from './metrics.options';
 export * from './operation-metrics';
 export * from './metrics.constants';
-export { METRIC_WINDOWS, isMetricWindow } from './window-ring';
+export { isMetricWindow } from './window-ring';
 export type { OperationHistoryPoint } from './operation-stats';
 export {
   METRIC_SUFFIXES,

@@ -3,12 +3,7 @@ import { ResultMetricsCollector } from './result-metrics.collector';
 
 /**
  * Providers of the metrics feature, for RfsModule: the {@link ResultMetricsCollector}. It needs
- * the resolved options, the `RfsClock` and the `OperationHub` that RfsModule provides, and
- * a prom-client `Registry` under {@link getRfsMetricsRegistryToken} when users give one.
+ * the resolved options, the `RfsClock` and the `OperationHub` that RfsModule provides, and uses
+ * a prom-client `Registry` provided under `getRfsMetricsRegistryToken()` when there is one.
  */
-export function metricsProviders(): Provider[] {
-  return [ResultMetricsCollector];
-}
-
-/** What RfsModule exports from the metrics feature. */
-export const METRICS_EXPORTS = [ResultMetricsCollector];
+export const metricsProviders: Provider[] = [ResultMetricsCollector];

@@ -61,6 +61,9 @@ export interface MetricsSummary {
   operations: OperationMetrics[];
 }
 
+/** Routes of nestjs-rfs and @willsoto/nestjs-prometheus, announced by the HTTP interceptor. */
+const INTERNAL_OPERATION = /^(RfsDashboardController|PrometheusController)\./;
+
 const OUTCOMES: readonly OperationOutcome[] = ['ok', 'err', 'defect'];
 
 /** Error code of a failed event: the error's `code`, else none. */
@@ -144,6 +147,7 @@ export class ResultMetricsCollector
   /** {@link OperationListener}: records a finished operation (and its HTTP facts). */
   onOperation(event: OperationEvent): void {
     try {
+      if (event.http && this.isExcludedRoute(event.http.route)) return;
       const outcome = event.outcome;
       this.record(event.operation, outcome, event.durationMs, {
         errorCode: outcome === 'err' ? errorCodeOf(event.error) : undefined,
@@ -158,6 +162,7 @@ export class ResultMetricsCollector
 
   /** {@link OperationListener}: exports the operation's `{operation, outcome}` series at 0. */
   onOperationDeclared(operation: string): void {
+    if (INTERNAL_OPERATION.test(operation)) return;
     this.stats(operation);
   }
 
@@ -310,9 +315,6 @@ export class ResultMetricsCollector
 
   private recordHttp(event: OperationEvent): void {
     const http = event.http!;
-    const route = normalizeRoute(http.route);
-    for (const x of this.excludedRoutes)
-      if (route === x || route.endsWith(`/${x}`)) return;
     const labels = {
       method: http.method.toUpperCase(),
       route: http.route,
@@ -323,6 +325,14 @@ export class ResultMetricsCollector
       labels,
       Math.max(0, event.durationMs) / 1000,
     );
+  }
+
+  /** Scrapes and dashboard polls are not business operations. */
+  private isExcludedRoute(route: string): boolean {
+    const r = normalizeRoute(route);
+    for (const x of this.excludedRoutes)
+      if (r === x || r.endsWith(`/${x}`)) return true;
+    return false;
   }
 
   private checkWindow(window: unknown): MetricWindow {

@@ -1,0 +1,31 @@
+import { Inject } from '@nestjs/common';
+import type { AlertEvent } from '../alerts/alert-event';
+import type { AlertRule } from '../alerts/alert-rule';
+
+/**
+ * What the dashboard shows about alerts. The alert service implements it and provides itself
+ * under {@link getDashboardAlertsSourceToken}; without a provider the dashboard lists none.
+ *
+ * @example
+ * providers: [{ provide: getDashboardAlertsSourceToken(), useExisting: ResultAlertService }]
+ */
+export interface DashboardAlertsSource {
+  /** Alerts currently firing. */
+  getActiveAlerts(): readonly AlertEvent[];
+  /** Every configured rule (enabled or not). */
+  getAlertRules(): readonly AlertRule[];
+}
+
+const RFS_DASHBOARD_ALERTS_SOURCE = Symbol('rfs:dashboard-alerts-source');
+
+/** Returns the injection token of the optional {@link DashboardAlertsSource}. */
+export function getDashboardAlertsSourceToken(): symbol {
+  return RFS_DASHBOARD_ALERTS_SOURCE;
+}
+
+/**
+ * Injects the {@link DashboardAlertsSource} (combine with `@Optional()`).
+ * @example constructor(@Optional() @InjectDashboardAlertsSource() private readonly alerts?: DashboardAlertsSource) {}
+ */
+export const InjectDashboardAlertsSource = (): PropertyDecorator &
+  ParameterDecorator => Inject(RFS_DASHBOARD_ALERTS_SOURCE);

@@ -1,0 +1,20 @@
+import type { Provider, Type } from '@nestjs/common';
+import {
+  RfsDashboardController,
+  dashboardRouteProvider,
+} from './dashboard.controller';
+import { DashboardGuard } from './dashboard.guard';
+import { DashboardService } from './dashboard.service';
+
+/**
+ * Providers of the dashboard feature, for RfsModule. They need the `ResultMetricsCollector`
+ * (metrics feature), and use a `DashboardAlertsSource` when the alerts feature provides one.
+ */
+export const dashboardProviders: Provider[] = [
+  DashboardService,
+  DashboardGuard,
+  dashboardRouteProvider,
+];
+
+/** Controllers of the dashboard feature (`GET <path>` and `GET <path>/ui`). */
+export const dashboardControllers: Type<unknown>[] = [RfsDashboardController];

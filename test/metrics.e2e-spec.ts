@@ -1,0 +1,260 @@
+import {
+  type CanActivate,
+  Controller,
+  type ExecutionContext,
+  Get,
+  Injectable,
+  type INestApplication,
+  Module,
+  Param,
+} from '@nestjs/common';
+import { NestFactory, type AbstractHttpAdapter } from '@nestjs/core';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { spawnSync } from 'node:child_process';
+import { register } from 'prom-client';
+import {
+  type DashboardSnapshot,
+  ResultMetricsCollector,
+  RfsError,
+  RfsModule,
+  RfsOperation,
+  type RfsModuleForRootOptions,
+  err,
+  ok,
+} from 'nestjs-rfs';
+
+@Controller('orders')
+class OrdersController {
+  @Get(':id')
+  @RfsOperation('orders.get')
+  get(@Param('id') id: string) {
+    if (id === 'boom') throw new Error('database driver crashed');
+    if (id === 'missing') return err(RfsError.notFound('order', id));
+    return ok({ id });
+  }
+
+  @Get()
+  @RfsOperation('orders.list')
+  list() {
+    return ok([]);
+  }
+}
+
+@Injectable()
+class AdminGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const req = context
+      .switchToHttp()
+      .getRequest<{ headers: Record<string, string | undefined> }>();
+    return req.headers['x-admin'] === 'yes';
+  }
+}
+
+type Adapter = 'express' | 'fastify';
+
+async function start(
+  adapter: Adapter,
+  rfs: { forRoot?: RfsModuleForRootOptions; async?: () => object },
+): Promise<{ app: INestApplication; base: string }> {
+  // Each app gets fresh series in the default registry (the one PrometheusModule serves).
+  register.clear();
+  const rfsModule = rfs.async
+    ? RfsModule.forRootAsync({ useFactory: async () => rfs.async!() })
+    : RfsModule.forRoot(rfs.forRoot ?? {});
+  @Module({
+    imports: [
+      rfsModule,
+      PrometheusModule.register({ defaultMetrics: { enabled: false } }),
+    ],
+    controllers: [OrdersController],
+  })
+  class AppModule {}
+  const httpAdapter: AbstractHttpAdapter =
+    adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter();
+  const app = await NestFactory.create(AppModule, httpAdapter, {
+    logger: false,
+  });
+  await app.listen(0, '127.0.0.1');
+  return { app, base: await app.getUrl() };
+}
+
+function promtoolAvailable(): boolean {
+  return spawnSync('promtool', ['--version']).status === 0;
+}
+
+describe.each(['express', 'fastify'] as const)(
+  'metrics and dashboard on %s',
+  (adapter) => {
+    let app: INestApplication;
+    let base: string;
+    const metricsText = async () => (await fetch(`${base}/metrics`)).text();
+
+    beforeAll(async () => {
+      ({ app, base } = await start(adapter, {
+        forRoot: {
+          serviceName: 'shop',
+          environment: 'development',
+          metrics: { httpMetrics: true },
+        },
+      }));
+    });
+    afterAll(() => app.close());
+
+    it('exports every {operation, outcome} series at 0 before the first request', async () => {
+      const text = await metricsText();
+      for (const op of ['orders.get', 'orders.list'])
+        for (const outcome of ['ok', 'err', 'defect']) {
+          expect(text).toContain(
+            `rfs_operations_total{operation="${op}",outcome="${outcome}",error_code=""} 0`,
+          );
+          expect(text).toContain(
+            `rfs_operation_duration_seconds_count{operation="${op}",outcome="${outcome}"} 0`,
+          );
+        }
+      expect(text).not.toContain('RfsDashboardController');
+      expect(text).not.toContain('PrometheusController');
+    });
+
+    it('shows each request in /metrics and in the collector at once, with route templates', async () => {
+      for (const id of ['1', '2', '3', 'missing', 'missing', 'boom'])
+        await fetch(`${base}/orders/${id}`);
+      const text = await metricsText();
+      expect(text).toContain(
+        'rfs_operations_total{operation="orders.get",outcome="ok",error_code=""} 3',
+      );
+      expect(text).toContain(
+        'rfs_operations_total{operation="orders.get",outcome="err",error_code="NOT_FOUND"} 2',
+      );
+      expect(text).toContain(
+        'rfs_operations_total{operation="orders.get",outcome="defect",error_code=""} 1',
+      );
+      expect(text).toContain(
+        'rfs_operation_duration_seconds_count{operation="orders.get",outcome="ok"} 3',
+      );
+      expect(text).toContain(
+        'rfs_http_requests_total{method="GET",route="/orders/:id",status="200"} 3',
+      );
+      expect(text).toContain(
+        'rfs_http_requests_total{method="GET",route="/orders/:id",status="404"} 2',
+      );
+      expect(text).toContain(
+        'rfs_http_request_duration_seconds_count{method="GET",route="/orders/:id",status="500"} 1',
+      );
+      // Never the raw URL, never the scrape route itself.
+      expect(text).not.toMatch(/route="\/orders\/(1|missing|boom)"/);
+      expect(text).not.toMatch(/route="\/metrics"/);
+
+      const m = app
+        .get(ResultMetricsCollector)
+        .getOperationMetrics('orders.get', '1m');
+      expect(m).toMatchObject({
+        total: 6,
+        ok: 3,
+        err: 2,
+        defect: 1,
+        errorBreakdown: { NOT_FOUND: 2, defect: 1 },
+      });
+    });
+
+    it('passes promtool check metrics when promtool is installed', async () => {
+      if (!promtoolAvailable()) return; // the alerts integration suite always runs it in CI
+      const run = spawnSync('promtool', ['check', 'metrics'], {
+        input: await metricsText(),
+      });
+      expect(run.stderr.toString() + run.stdout.toString()).toBe('');
+      expect(run.status).toBe(0);
+    });
+
+    it('serves the dashboard JSON with the same numbers as the collector', async () => {
+      const res = await fetch(`${base}/rfs/dashboard?window=1m`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/application\/json/);
+      const d = (await res.json()) as DashboardSnapshot;
+      expect(d.service).toBe('shop');
+      expect(d.window).toBe('1m');
+      expect(new Date(d.generatedAt).toISOString()).toBe(d.generatedAt);
+      expect(d.activeAlerts).toEqual([]);
+      expect(d.alertRules).toEqual(expect.any(Array));
+      const orders = d.operations.find((o) => o.operation === 'orders.get');
+      expect(orders).toEqual(
+        app.get(ResultMetricsCollector).getOperationMetrics('orders.get', '1m'),
+      );
+      expect(d.history['orders.get']).toHaveLength(15);
+      expect(d.system.uptimeSec).toBeGreaterThanOrEqual(0);
+      expect(d.system.rssBytes).toBeGreaterThan(d.system.heapUsedBytes);
+      expect(d.system.eventLoopDelayP99Ms).toBeGreaterThanOrEqual(0);
+      // Polling the dashboard is not a business operation.
+      expect(d.operations.some((o) => o.operation.includes('Dashboard'))).toBe(
+        false,
+      );
+    });
+
+    it('rejects an unknown window with a message naming the accepted ones', async () => {
+      const res = await fetch(`${base}/rfs/dashboard?window=2m`);
+      expect(res.status).toBe(400);
+      expect(await res.text()).toContain(
+        "window must be one of '1m', '5m', '15m', '1h'",
+      );
+    });
+
+    it('serves one self-contained HTML page', async () => {
+      const res = await fetch(`${base}/rfs/dashboard/ui`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(res.headers.get('content-security-policy')).toContain(
+        "default-src 'none'",
+      );
+      const html = await res.text();
+      expect(html).toContain('<table id="operations">');
+      expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+    });
+  },
+);
+
+describe.each(['express', 'fastify'] as const)(
+  'dashboard options on %s',
+  (adapter) => {
+    let app: INestApplication | undefined;
+    afterEach(async () => {
+      await app?.close();
+      app = undefined;
+    });
+
+    it('is off in production unless enabled explicitly', async () => {
+      let base: string;
+      ({ app, base } = await start(adapter, {
+        forRoot: { environment: 'production' },
+      }));
+      expect((await fetch(`${base}/rfs/dashboard`)).status).toBe(404);
+      expect((await fetch(`${base}/rfs/dashboard/ui`)).status).toBe(404);
+      await app.close();
+      ({ app, base } = await start(adapter, {
+        forRoot: { environment: 'production', dashboard: { enabled: true } },
+      }));
+      expect((await fetch(`${base}/rfs/dashboard`)).status).toBe(200);
+    });
+
+    it('takes its path and guard from async options', async () => {
+      let base: string;
+      ({ app, base } = await start(adapter, {
+        async: async () => {
+          await Promise.resolve();
+          return { dashboard: { path: '/ops/board/', guard: AdminGuard } };
+        },
+      }));
+      expect((await fetch(`${base}/rfs/dashboard`)).status).toBe(404);
+      expect((await fetch(`${base}/ops/board`)).status).toBe(403);
+      expect((await fetch(`${base}/ops/board/ui`)).status).toBe(403);
+      const res = await fetch(`${base}/ops/board`, {
+        headers: { 'x-admin': 'yes' },
+      });
+      expect(res.status).toBe(200);
+      expect(
+        (await fetch(`${base}/ops/board/ui`, { headers: { 'x-admin': 'yes' } }))
+          .status,
+      ).toBe(200);
+    });
+  },
+);
