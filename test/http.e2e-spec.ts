@@ -12,7 +12,7 @@ import {
 import { NestFactory, type AbstractHttpAdapter } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { throwError } from 'rxjs';
+import { type Observable, of, throwError } from 'rxjs';
 import {
   ERROR_CODE_STATUS,
   ErrorCode,
@@ -71,6 +71,12 @@ const hostileProxy = new Proxy(
   },
 );
 
+/** Hooks of the slow MonoResult route: when its thunk starts, and when its signal aborts. */
+const slowMono: {
+  started?: () => void;
+  aborted?: (reason: unknown) => void;
+} = {};
+
 const items = Array.from({ length: 45 }, (_, i) => ({ id: i + 1 }));
 
 @Controller('r')
@@ -106,6 +112,25 @@ class ResultController {
   @Get('mono-err')
   monoErr(): MonoResult<number, RfsError> {
     return MonoResult.err(RfsError.timeout('payment', 50));
+  }
+
+  @Get('mono-slow')
+  monoSlow(): Observable<MonoResult<string, RfsError>> {
+    // Emitted un-run (Nest awaits a directly returned thenable itself), so the interceptor
+    // runs it with the request's signal.
+    return of(
+      MonoResult.fromPromise<string, RfsError>(
+        (signal) =>
+          new Promise<string>((_resolve, reject) => {
+            signal.addEventListener('abort', () => {
+              slowMono.aborted?.(signal.reason);
+              reject(signal.reason as Error);
+            });
+            slowMono.started?.();
+          }),
+        () => RfsError.internal(),
+      ),
+    );
   }
 
   @Get('plain')
@@ -400,6 +425,27 @@ describe.each(['express', 'fastify'] as const)(
         const b = await get('/r/mono-err');
         expect(b.status).toBe(504);
         expect((await json(b)).code).toBe('TIMEOUT_ERROR');
+      });
+
+      it('a MonoResult runs with a signal that aborts when the client disconnects', async () => {
+        const started = new Promise<void>((r) => (slowMono.started = r));
+        const aborted = new Promise<unknown>((r) => (slowMono.aborted = r));
+        events.length = 0;
+        const client = new AbortController();
+        const req = get('/r/mono-slow', { signal: client.signal }).catch(
+          (e: unknown) => e,
+        );
+        await started;
+        client.abort();
+        expect(await req).toMatchObject({ name: 'AbortError' });
+        const reason = await aborted;
+        expect((reason as Error).name).toBe('AbortError');
+        await new Promise((r) => setImmediate(r));
+        expect(events).toHaveLength(1);
+        expect(events[0]).toMatchObject({
+          outcome: 'err',
+          http: { status: 499 },
+        });
       });
 
       it('a plain value passes through untouched', async () => {
