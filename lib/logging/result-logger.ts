@@ -249,7 +249,12 @@ export class ResultLogger implements OperationListener {
   onOperation(event: OperationEvent): void {
     if (this.options === undefined) return;
     if (event.source === 'http' && !this.options.logHttpHandlers) return;
-    this.safely(() => this.write(event));
+    // the HTTP pass reports no value: no `valueType: 'undefined'` on its lines
+    const input: LineInput =
+      event.source === 'http' && event.value === undefined
+        ? { ...event, hasValue: false }
+        : event;
+    this.safely(() => this.write(input));
   }
 
   /** Writes a record of `MonoResult.logStep/logError/logPerformance` or `FluxResult.logResults`. */
