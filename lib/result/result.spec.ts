@@ -275,6 +275,18 @@ describe('unwrapOrThrow / expect', () => {
     expect((thrown as Error).name).toBe('ResultUnwrapError');
   });
 
+  it('unwrapOrThrow describes any error value briefly and never fails doing so', () => {
+    const long = 'x'.repeat(500);
+    expect(() => err(long).unwrapOrThrow()).toThrow(`${'x'.repeat(200)}…`);
+    expect(() => err(10n).unwrapOrThrow()).toThrow('on an Err: 10');
+    expect(() => err(Object.create(null)).unwrapOrThrow()).toThrow(
+      ResultUnwrapError,
+    );
+    expect(() => err(undefined).unwrapOrThrow()).toThrow(
+      'on an Err: undefined',
+    );
+  });
+
   it('expect throws ResultUnwrapError with the message and the error as cause', () => {
     const e = RfsError.internal();
     let thrown: unknown;

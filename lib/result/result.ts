@@ -189,7 +189,7 @@ export class Err<T, E> {
   unwrapOrThrow(): T {
     if (this.error instanceof Error) throw this.error;
     throw new ResultUnwrapError(
-      `Called unwrapOrThrow() on an Err: ${describe(this.error)}`,
+      `Called unwrapOrThrow() on an Err: ${describeValue(this.error)}`,
       this.error,
     );
   }
@@ -228,14 +228,22 @@ export class Err<T, E> {
   }
 }
 
-/** A short text for a non-Error error value (for unwrap messages). */
-function describe(error: unknown): string {
-  if (typeof error === 'string') return error;
+/** A short text for a value in an error message: never throws, at most 200 characters. */
+function describeValue(value: unknown): string {
+  let text: string;
   try {
-    return JSON.stringify(error) ?? String(error);
+    text =
+      typeof value === 'string'
+        ? value
+        : (JSON.stringify(value) ?? String(value));
   } catch {
-    return String(error);
+    try {
+      text = String(value);
+    } catch {
+      text = Object.prototype.toString.call(value);
+    }
   }
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
 /**
@@ -410,7 +418,7 @@ function fromJSON<T = unknown, E = unknown>(json: unknown): Result<T, E> {
     return new Err(o.error as E);
   }
   throw new TypeError(
-    `Result.fromJSON: field "ok" must be true or false, got ${typeof o.ok === 'string' ? JSON.stringify(o.ok) : describe(o.ok)}`,
+    `Result.fromJSON: field "ok" must be true or false, got ${typeof o.ok === 'string' ? JSON.stringify(o.ok) : describeValue(o.ok)}`,
   );
 }
 
