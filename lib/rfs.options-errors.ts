@@ -131,8 +131,10 @@ export class OptionsChecker {
   ): void {
     for (const key of Object.keys(value)) {
       if (!known.includes(key)) {
+        // Callers may list optional (initializer-less) fields twice; name each once.
+        const accepted = [...new Set(known)].join(', ');
         this.problems.push(
-          `${path ? `${path}.` : ''}${key} is not a known option; accepted: ${known.join(', ')}`,
+          `${path ? `${path}.` : ''}${key} is not a known option; accepted: ${accepted}`,
         );
       }
     }

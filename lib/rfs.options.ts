@@ -50,12 +50,41 @@ const SECTIONS = [
   'dashboard',
 ] as const;
 
+type SectionCheck = (check: OptionsChecker, value: unknown) => void;
+
 function section<T extends object>(
   factory: () => T,
   value: Partial<T> | false | undefined,
 ): T | false {
   if (value === false) return false;
-  return { ...factory(), ...(value ?? {}) };
+  const out = factory();
+  if (value) {
+    // An explicit `undefined` (e.g. from an unset environment variable) keeps the default.
+    for (const [key, v] of Object.entries(value)) {
+      if (v !== undefined) (out as Record<string, unknown>)[key] = v;
+    }
+  }
+  return out;
+}
+
+/** Section values other than an object, `false` or `undefined` get one clear sentence. */
+function checkSectionShape(
+  check: OptionsChecker,
+  o: Record<string, unknown>,
+): Set<string> {
+  const bad = new Set<string>();
+  for (const name of SECTIONS) {
+    const v = o[name];
+    if (
+      v === undefined ||
+      v === false ||
+      (typeof v === 'object' && v !== null && !Array.isArray(v))
+    )
+      continue;
+    check.fail(name, 'an options object or false (to switch it off)', v);
+    bad.add(name);
+  }
+  return bad;
 }
 
 /**
@@ -71,12 +100,16 @@ export function resolveRfsOptions(input: unknown = {}): RfsModuleOptions {
   check.knownKeys('', o, ['serviceName', 'environment', ...SECTIONS]);
   check.string('serviceName', o.serviceName);
   check.string('environment', o.environment);
-  checkCorrelationOptions(check, o.correlation);
-  checkHttpOptions(check, o.http);
-  checkLoggingOptions(check, o.logging);
-  checkMetricsOptions(check, o.metrics);
-  checkAlertsOptions(check, o.alerts);
-  checkDashboardOptions(check, o.dashboard);
+  const bad = checkSectionShape(check, o);
+  const checks: Record<(typeof SECTIONS)[number], SectionCheck> = {
+    correlation: checkCorrelationOptions,
+    http: checkHttpOptions,
+    logging: checkLoggingOptions,
+    metrics: checkMetricsOptions,
+    alerts: checkAlertsOptions,
+    dashboard: checkDashboardOptions,
+  };
+  for (const name of SECTIONS) if (!bad.has(name)) checks[name](check, o[name]);
   if (check.problems.length > 0) throw new RfsOptionsError(check.problems);
 
   const u = o as RfsModuleOptionsInput;
