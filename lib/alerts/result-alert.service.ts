@@ -163,6 +163,11 @@ export class ResultAlertService
     return [...this.rules.values()].map((e) => structuredClone(e.rule));
   }
 
+  /** Same as {@link getRules} (the dashboard's alerts source reads this). */
+  getAlertRules(): ResolvedAlertRule[] {
+    return this.getRules();
+  }
+
   /** Adds a rule; throws {@link AlertRuleError} naming the field when invalid or the name is taken. */
   addRule(rule: AlertRule): ResolvedAlertRule {
     const resolved = validateAlertRule(rule);
