@@ -335,6 +335,17 @@ describe('tap / tapErr', () => {
     expect(e.tapErr(thrower)).toBe(e);
     expect(o.tap(thrower)).toEqual(ok(1));
   });
+
+  it('an async observer that rejects is handled (no unhandled rejection)', async () => {
+    const rejection = Promise.reject(new Error('audit down'));
+    const then = jest.spyOn(rejection, 'then');
+    const r = err('e');
+    expect(r.tapErr(() => rejection)).toBe(r);
+    expect(then).toHaveBeenCalledWith(undefined, expect.any(Function));
+    const o = ok(1);
+    expect(o.tap(async () => Promise.reject(new Error('x')))).toBe(o);
+    await new Promise((resolve) => setImmediate(resolve));
+  });
 });
 
 describe('toJSON', () => {

@@ -98,13 +98,12 @@ export class Ok<T, E = never> {
     return this.value;
   }
 
-  /** Observes the value. An observer that throws never changes the result. */
+  /**
+   * Observes the value. An observer that throws (or returns a promise that rejects) never
+   * changes the result; the result does not wait for a returned promise.
+   */
   tap(fn: (value: T) => unknown): this {
-    try {
-      fn(this.value);
-    } catch {
-      // observers cannot change the outcome
-    }
+    observe(fn, this.value);
     return this;
   }
 
@@ -204,13 +203,12 @@ export class Err<T, E> {
     return this;
   }
 
-  /** Observes the error. An observer that throws never changes the result. */
+  /**
+   * Observes the error. An observer that throws (or returns a promise that rejects) never
+   * changes the result; the result does not wait for a returned promise.
+   */
   tapErr(fn: (error: E) => unknown): this {
-    try {
-      fn(this.error);
-    } catch {
-      // observers cannot change the outcome
-    }
+    observe(fn, this.error);
     return this;
   }
 
@@ -225,6 +223,25 @@ export class Err<T, E> {
     // Result.gen never resumes a generator after an Err; other consumers of the iterator
     // (Jest's toEqual, spread) just see one element.
     return undefined as T;
+  }
+}
+
+function ignore(): void {}
+
+/** Runs a tap/tapErr observer: its throw or rejection never reaches the caller. */
+function observe<A>(fn: (arg: A) => unknown, arg: A): void {
+  try {
+    const out = fn(arg);
+    // An async observer's rejection would otherwise be an unhandled rejection (a crash).
+    if (
+      typeof out === 'object' &&
+      out !== null &&
+      typeof (out as PromiseLike<unknown>).then === 'function'
+    ) {
+      (out as PromiseLike<unknown>).then(undefined, ignore);
+    }
+  } catch {
+    // observers cannot change the outcome
   }
 }
 
