@@ -3,8 +3,8 @@ import type { AlertEvent } from '../alerts/alert-event';
 import type { AlertRule } from '../alerts/alert-rule';
 
 /**
- * What the dashboard shows about alerts. The alert service implements it and provides itself
- * under {@link getDashboardAlertsSourceToken}; without a provider the dashboard lists none.
+ * What the dashboard shows about alerts. `ResultAlertService` implements it (RfsModule wires it
+ * under {@link getDashboardAlertsSourceToken}); without a source the dashboard lists none.
  *
  * @example
  * providers: [{ provide: getDashboardAlertsSourceToken(), useExisting: ResultAlertService }]
@@ -13,7 +13,7 @@ export interface DashboardAlertsSource {
   /** Alerts currently firing. */
   getActiveAlerts(): readonly AlertEvent[];
   /** Every configured rule (enabled or not). */
-  getAlertRules(): readonly AlertRule[];
+  getRules(): readonly AlertRule[];
 }
 
 const RFS_DASHBOARD_ALERTS_SOURCE = Symbol('rfs:dashboard-alerts-source');

@@ -61,7 +61,7 @@ export class DashboardService implements OnModuleInit, OnModuleDestroy {
     @InjectRfsClock() private readonly clock: RfsClock,
     @Optional()
     @InjectDashboardAlertsSource()
-    private readonly alerts?: DashboardAlertsSource,
+    private readonly alerts?: DashboardAlertsSource | null,
   ) {}
 
   /** Whether the dashboard is served: `dashboard.enabled`, else on outside production. */
@@ -98,7 +98,7 @@ export class DashboardService implements OnModuleInit, OnModuleDestroy {
       operations,
       history,
       activeAlerts: [...(this.alerts?.getActiveAlerts() ?? [])],
-      alertRules: [...(this.alerts?.getAlertRules() ?? [])],
+      alertRules: [...(this.alerts?.getRules() ?? [])],
       system: this.system(),
     };
   }
