@@ -1,0 +1,181 @@
+import type {
+  DynamicModule,
+  ForwardReference,
+  Provider,
+  Type,
+} from '@nestjs/common';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { ResultAlertService } from '../alerts/result-alert.service';
+import type { AlertEvent } from '../alerts/alert-event';
+import { CorrelationContext } from '../correlation/correlation-context';
+import { ResultMetricsCollector } from '../metrics/result-metrics.collector';
+import { RecordingAlertNotifier } from './recording-alert.notifier';
+import { ResultServiceMocker } from './result-service.mocker';
+import { RfsLogCapture } from './rfs-log.capture';
+import { RfsTestClock } from './rfs-test.clock';
+import {
+  RfsTestingModule,
+  TestCorrelationIds,
+  type RfsTestingModuleOptions,
+} from './rfs-testing.module';
+
+/** A provider override: a {@link ResultServiceMocker}, a mock from `mockResultService`, or `{ provide, useValue }`. */
+export type TestMock =
+  | ResultServiceMocker<object, string>
+  | object
+  | { provide: unknown; useValue: unknown };
+
+/** Options of {@link resultTestContext}. */
+export interface ResultTestContextOptions {
+  /** Providers under test. */
+  providers?: Provider[];
+  /** Overrides (each replaces the provider of its class or token). */
+  mocks?: TestMock[];
+  /** Modules to import next to the testing RfsModule (they must not import RfsModule themselves). */
+  imports?: Array<Type<unknown> | DynamicModule | ForwardReference>;
+  /** Controllers under test. */
+  controllers?: Type<unknown>[];
+  /** Options of {@link RfsTestingModule.forRoot}. */
+  options?: RfsTestingModuleOptions;
+}
+
+/** Fields an alert event must have to be listed. */
+export type AlertEventFilter = Parameters<RecordingAlertNotifier['events']>[0];
+
+/** The alert side of a {@link ResultTestContext}. */
+export interface TestAlerts {
+  /** The alert service. */
+  readonly service: ResultAlertService;
+  /** The notifier that records deliveries. */
+  readonly notifier: RecordingAlertNotifier;
+  /**
+   * Every event the alert service emitted (firing, re-notified, resolved), oldest first,
+   * optionally filtered — synchronous: right after `clock.advance(ms)` it is complete.
+   */
+  events(filter?: AlertEventFilter): AlertEvent[];
+  /** Events the recording notifier received so far; `await flush()` first to get them all. */
+  delivered(filter?: AlertEventFilter): AlertEvent[];
+  /** Waits until every emitted event is delivered to the notifiers (microtasks only, no timers). */
+  flush(): Promise<void>;
+  /** Runs one evaluation at the clock's time now and returns its events. */
+  evaluate(): AlertEvent[];
+}
+
+/** What {@link resultTestContext} returns. */
+export interface ResultTestContext {
+  /** The compiled and initialised testing module (`module.get(...)`). */
+  readonly module: TestingModule;
+  /** In-memory Result log lines. */
+  readonly capture: RfsLogCapture;
+  /** The metrics collector (its registry is this context's own). */
+  readonly metrics: ResultMetricsCollector;
+  /** Alert service, recording notifier and shortcuts. */
+  readonly alerts: TestAlerts;
+  /** The clock of metric windows and alert evaluation. */
+  readonly clock: RfsTestClock;
+  /** Runs `fn` inside a correlation context with the next deterministic id (`test-cid-N`). */
+  withCorrelation<T>(fn: (correlationId: string) => T): T;
+  /** Closes the testing module (lifecycle hooks run, alerts flush). */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds, compiles and initialises a testing module with {@link RfsTestingModule} and the given
+ * providers and overrides, and returns the test doubles to assert on.
+ *
+ * @example
+ * ```ts
+ * const ctx = await resultTestContext({
+ *   providers: [CheckoutService],
+ *   mocks: [new ResultServiceMocker(PaymentsService).returnsErr('charge', declined)],
+ * });
+ * await ctx.withCorrelation(() => ctx.module.get(CheckoutService).checkout(cart));
+ * expect(ctx.capture).toHaveLogged({ operation: 'CheckoutService.checkout', outcome: 'err' });
+ * await ctx.close();
+ * ```
+ */
+export async function resultTestContext(
+  options: ResultTestContextOptions = {},
+): Promise<ResultTestContext> {
+  let builder = Test.createTestingModule({
+    imports: [
+      RfsTestingModule.forRoot(options.options),
+      ...(options.imports ?? []),
+    ],
+    providers: options.providers ?? [],
+    controllers: options.controllers ?? [],
+  });
+  for (const mock of options.mocks ?? []) {
+    const [token, value] = overrideOf(mock);
+    builder = builder.overrideProvider(token).useValue(value);
+  }
+  const module = await builder.compile();
+  await module.init();
+  const service = module.get(ResultAlertService);
+  const notifier = module.get(RecordingAlertNotifier);
+  const clock = module.get(RfsTestClock);
+  const ids = module.get(TestCorrelationIds);
+  return {
+    module,
+    capture: module.get(RfsLogCapture),
+    metrics: module.get(ResultMetricsCollector),
+    clock,
+    alerts: {
+      service,
+      notifier,
+      events: (filter = {}) =>
+        service
+          .getHistory(Number.MAX_SAFE_INTEGER)
+          .reverse()
+          .filter((e) => matchesAlert(e, filter)),
+      delivered: (filter) => notifier.events(filter),
+      flush: () => flushAlerts(service),
+      evaluate: () => service.evaluate(clock.now()),
+    },
+    withCorrelation: (fn) => {
+      const id = ids.next();
+      return CorrelationContext.run(id, () => fn(id));
+    },
+    close: () => module.close(),
+  };
+}
+
+function overrideOf(mock: TestMock): [unknown, unknown] {
+  if (mock instanceof ResultServiceMocker) return [mock.token, mock.instance];
+  if (
+    typeof mock === 'object' &&
+    mock !== null &&
+    'provide' in mock &&
+    'useValue' in mock
+  ) {
+    return [mock.provide, mock.useValue];
+  }
+  let mocker: ResultServiceMocker<object>;
+  try {
+    mocker = ResultServiceMocker.of(mock);
+  } catch {
+    throw new TypeError(
+      'resultTestContext: each of `mocks` must be a ResultServiceMocker, a mock made by mockResultService(), or { provide, useValue }.',
+    );
+  }
+  return [mocker.token, mocker.instance];
+}
+
+function matchesAlert(e: AlertEvent, filter: AlertEventFilter = {}): boolean {
+  return (
+    (filter.rule === undefined || e.rule === filter.rule) &&
+    (filter.operation === undefined || e.operation === filter.operation) &&
+    (filter.status === undefined || e.status === filter.status) &&
+    (filter.severity === undefined || e.severity === filter.severity)
+  );
+}
+
+async function flushAlerts(service: ResultAlertService): Promise<void> {
+  // The dispatcher hands batches over one promise at a time; a recording notifier resolves at
+  // once, so a bounded number of microtask turns drains every queue.
+  for (let i = 0; i < 10_000; i++) {
+    const pending = Object.values(service.getPendingNotifications());
+    if (pending.every((n) => n === 0)) return;
+    await Promise.resolve();
+  }
+}
