@@ -52,6 +52,29 @@ describe('RfsError', () => {
     expect(e.stack).toContain('payments down');
   });
 
+  it('a subclass keeps code and status and reports its own name', () => {
+    class OrderNotFound extends RfsError {
+      constructor(id: string) {
+        super(ErrorCode.NOT_FOUND, `order ${id} not found`, {
+          details: { id },
+        });
+      }
+    }
+    const e = new OrderNotFound('42');
+    expect(e).toBeInstanceOf(RfsError);
+    expect(e.name).toBe('OrderNotFound');
+    expect(e.status).toBe(404);
+    expect(err(e).toJSON()).toEqual({
+      ok: false,
+      error: {
+        name: 'OrderNotFound',
+        code: 'NOT_FOUND',
+        message: 'order 42 not found',
+        details: { id: '42' },
+      },
+    });
+  });
+
   it('an explicit status always wins over the code default', () => {
     expect(
       new RfsError(ErrorCode.NOT_FOUND, 'gone', { status: 410 }).status,

@@ -66,7 +66,9 @@ export class RfsError extends Error {
       message,
       options.cause === undefined ? undefined : { cause: options.cause },
     );
-    this.name = 'RfsError';
+    // Subclasses report their own name (`OrderNotFound`); the literal keeps the base name
+    // stable under minifiers.
+    this.name = new.target === RfsError ? 'RfsError' : new.target.name;
     this.code = code;
     this.status =
       options.status ?? (isErrorCode(code) ? ERROR_CODE_STATUS[code] : 500);
