@@ -57,7 +57,9 @@ export class CorrelationIdResolver {
   private readonly headers: readonly string[];
   private readonly pattern: RegExp;
   private readonly useTraceparent: boolean;
-  private readonly generator: () => string;
+  private readonly generator: (() => string) | undefined;
+  /** The pattern is the default one, which already implies {@link SAFE_ID}. */
+  private readonly defaultPattern: boolean;
 
   constructor(options: CorrelationOptions = new CorrelationOptions()) {
     this.headers = options.headers.map((h) => h.toLowerCase());
@@ -66,8 +68,12 @@ export class CorrelationIdResolver {
       options.pattern.source,
       options.pattern.flags.replace(/[gy]/g, ''),
     );
+    const fallback = new CorrelationOptions().pattern;
+    this.defaultPattern =
+      this.pattern.source === fallback.source &&
+      this.pattern.flags === fallback.flags;
     this.useTraceparent = options.useTraceparent;
-    this.generator = options.generateId ?? randomUUID;
+    this.generator = options.generateId;
   }
 
   /** Header names tried in order (lower-case). */
@@ -77,11 +83,14 @@ export class CorrelationIdResolver {
 
   /** Whether `value` is an acceptable correlation id. */
   isValid(value: string): boolean {
-    return SAFE_ID.test(value) && this.pattern.test(value);
+    return this.defaultPattern
+      ? this.pattern.test(value)
+      : SAFE_ID.test(value) && this.pattern.test(value);
   }
 
   /** A new id from `generateId` (a generator returning an unsafe value falls back to a UUID). */
   generate(): string {
+    if (this.generator === undefined) return randomUUID();
     try {
       const id = this.generator();
       if (typeof id === 'string' && SAFE_ID.test(id)) return id;
