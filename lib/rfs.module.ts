@@ -58,7 +58,7 @@ const RFS_PROVIDERS: Provider[] = [
 ];
 
 const RFS_CONTROLLERS: Type<unknown>[] = [
-  ...dashboardControllers,
+  ...dashboardControllers, // [dashboard]
 ];
 
 function tokenOf(provider: Provider): unknown {
