@@ -22,7 +22,8 @@ nav a.on{color:var(--text);font-weight:700;text-decoration:underline}
 table{border-collapse:collapse;margin:0 20px;width:calc(100% - 40px);background:var(--panel)}
 th,td{padding:6px 9px;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 th{color:var(--dim);font-weight:600;position:sticky;top:0;background:var(--panel)}
-th:first-child,td:first-child,td.text{text-align:left}
+th:first-child,td:first-child,td.text,th.text{text-align:left}
+td.ids{white-space:normal;word-break:break-all;min-width:260px;max-width:520px;font-size:12px;color:var(--dim)}
 td.bad{color:var(--err);font-weight:600}
 svg.spark{display:block}
 svg.spark polyline{fill:none;stroke-width:1.5}
@@ -138,7 +139,7 @@ const SCRIPT = `
       tr.appendChild(cell('value', String(a.value)));
       tr.appendChild(cell('threshold', String(a.threshold)));
       tr.appendChild(cell('startsAt', a.startsAt, 'text'));
-      tr.appendChild(cell('sampleCorrelationIds', (a.sampleCorrelationIds || []).join(', '), 'text'));
+      tr.appendChild(cell('sampleCorrelationIds', (a.sampleCorrelationIds || []).join(', '), 'text ids'));
       return tr;
     });
     if (arows.length === 0) {
@@ -187,12 +188,12 @@ const BODY = `
 </div>
 <h2>Operations</h2>
 <table id="operations">
-  <thead><tr><th>operation</th><th>total</th><th>ok</th><th>err</th><th>defect</th><th>error rate</th><th>ops/s</th><th>mean ms</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>max ms</th><th>top errors</th><th>throughput 15m</th><th>error rate 15m</th><th>p95 15m</th></tr></thead>
+  <thead><tr><th>operation</th><th>total</th><th>ok</th><th>err</th><th>defect</th><th>error rate</th><th>ops/s</th><th>mean ms</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>max ms</th><th class="text">top errors</th><th>throughput 15m</th><th>error rate 15m</th><th>p95 15m</th></tr></thead>
   <tbody></tbody>
 </table>
 <h2>Active alerts</h2>
 <table id="alerts">
-  <thead><tr><th>rule</th><th>operation</th><th>severity</th><th>value</th><th>threshold</th><th>since</th><th>sample correlation ids</th></tr></thead>
+  <thead><tr><th>rule</th><th class="text">operation</th><th class="text">severity</th><th>value</th><th>threshold</th><th class="text">since</th><th class="text">sample correlation ids</th></tr></thead>
   <tbody></tbody>
 </table>
 `;
@@ -208,6 +209,7 @@ export const DASHBOARD_PAGE = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>nestjs-rfs dashboard</title>
+<link rel="icon" href="data:,">
 <style>${STYLE}</style>
 </head>
 <body>${BODY}<script>${SCRIPT}</script>
