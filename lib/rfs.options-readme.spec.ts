@@ -71,7 +71,13 @@ describe('README options table (section "module")', () => {
 
   it('has one row per option path', () => {
     expect(rows.length).toBe(byPath.size);
-    const missing = [...defaults.keys()].filter((p) => !byPath.has(p));
+    // On failure, the message lists README rows to add (fill in the description).
+    const missing = [...defaults]
+      .filter(([p]) => !byPath.has(p))
+      .map(([p, v]) => {
+        const d = formatDefault(v);
+        return `| \`${p}\` | ${d === '—' ? d : `\`${d}\``} | … |`;
+      });
     expect(missing).toEqual([]);
   });
 
