@@ -300,14 +300,10 @@ describe.each(['express', 'fastify'] as const)(
       const before = Number(await total());
       for (let i = 0; i < 3; i++) await fetch(`${base}/orders/${i}`);
       // No reload: the next poll (≤ 2 s) shows the new requests.
-      await page.waitForFunction(
-        (expected) =>
-          document.querySelector(
-            'tr[data-operation="orders.get"] td[data-field="total"]',
-          )?.textContent === expected,
-        String(before + 3),
-        { timeout: 5000 },
-      );
+      await page
+        .locator('tr[data-operation="orders.get"] td[data-field="total"]')
+        .filter({ hasText: new RegExp(`^${before + 3}$`) })
+        .waitFor({ timeout: 5000 });
       await page.close();
     });
   },
