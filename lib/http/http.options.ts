@@ -33,6 +33,19 @@ export function checkHttpOptions(check: OptionsChecker, value: unknown): void {
   check.boolean(`${p}.exceptionFilter`, value.exceptionFilter);
   check.boolean(`${p}.timingHeader`, value.timingHeader);
   check.string(`${p}.problemTypeBaseUrl`, value.problemTypeBaseUrl);
+  const base = value.problemTypeBaseUrl;
+  if (
+    typeof base === 'string' &&
+    base !== '' &&
+    base !== 'about:blank' &&
+    !URL.canParse(base)
+  ) {
+    check.fail(
+      `${p}.problemTypeBaseUrl`,
+      "an absolute URL (such as 'https://errors.example.com/') or 'about:blank'",
+      base,
+    );
+  }
   check.func(`${p}.errorMapper`, value.errorMapper);
   if (
     value.errorStatus !== undefined &&

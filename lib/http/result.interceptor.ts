@@ -120,10 +120,10 @@ export class ResultInterceptor
 {
   /** Problem bodies and statuses. */
   readonly problems: ProblemDetailsFactory;
-  /** Whether the `Server-Timing: app;dur=<ms>` header is added. */
-  protected readonly timingHeader: boolean;
+  /** Whether the `Server-Timing: app;dur=<ms>` header is added (`http.timingHeader`). */
+  readonly timingHeader: boolean;
   /** Whether ResultExceptionFilter renders thrown errors (the event's status depends on it). */
-  protected readonly filterRendersErrors: boolean;
+  readonly filterRendersErrors: boolean;
   private readonly routes = new WeakMap<object, Map<object, RfsRouteInfo>>();
 
   constructor(
@@ -426,7 +426,7 @@ class HttpCall {
       const problem = this.owner.problem(this, error, true);
       this.req[THROWN] = { error, problem };
       this.outcome = problem.outcome;
-      this.status = this.owner['filterRendersErrors']
+      this.status = this.owner.filterRendersErrors
         ? problem.status
         : nestDefaultStatus(error);
     }
@@ -463,15 +463,14 @@ class HttpCall {
   private flux(flux: FluxResult<unknown, unknown>): void {
     const options = this.owner.fluxOptions(this);
     if (options.mode === 'ndjson') {
-      this.pending++; // the event is emitted when the stream ends
+      // Headers go out now; the event is emitted when the stream ends (ndjsonDone).
+      this.streaming = true;
       setResponseHeader(this.res, 'content-type', NDJSON_CONTENT_TYPE);
       this.downstream!.next(
         new StreamableFile(new NdjsonStream(flux, this.owner.problems, this), {
           type: NDJSON_CONTENT_TYPE,
         }),
       );
-      this.streaming = true;
-      this.pending--;
       return;
     }
     this.pending++;
@@ -595,7 +594,7 @@ class HttpCall {
 
   private finishTiming(): void {
     this.durationMs = performance.now() - this.start;
-    if (this.owner['timingHeader']) {
+    if (this.owner.timingHeader) {
       setResponseHeader(
         this.res,
         'server-timing',

@@ -1,0 +1,161 @@
+import {
+  type CanActivate,
+  Controller,
+  type ExecutionContext,
+  Get,
+  type INestApplication,
+  Injectable,
+  Param,
+  UseGuards,
+  VersioningType,
+} from '@nestjs/common';
+import { type AbstractHttpAdapter } from '@nestjs/core';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import {
+  type OperationEvent,
+  OperationHub,
+  type Result,
+  RfsError,
+  RfsModule,
+  ResultInterceptor,
+  err,
+  ok,
+} from 'nestjs-rfs';
+
+@Injectable()
+class DenyGuard implements CanActivate {
+  canActivate(): boolean {
+    throw RfsError.unauthorized('token expired');
+  }
+}
+
+@Controller({ path: 'orders', version: '1' })
+class OrdersController {
+  @Get(':id')
+  find(@Param('id') id: string): Result<{ id: string }, RfsError> {
+    return id === 'missing' ? err(RfsError.notFound('order', id)) : ok({ id });
+  }
+
+  @Get('health/check')
+  health(): string {
+    return 'up';
+  }
+
+  @Get('secret/:id')
+  @UseGuards(DenyGuard)
+  secret(): string {
+    return 'never';
+  }
+}
+
+/** A user's subclass: renames operations and skips the health route. */
+@Injectable()
+class TaggingInterceptor extends ResultInterceptor {
+  protected override operationName(context: ExecutionContext): string {
+    return `custom:${super.operationName(context)}`;
+  }
+
+  protected override isTracked(context: ExecutionContext): boolean {
+    return context.getHandler().name !== 'health';
+  }
+}
+
+async function start(
+  adapter: 'express' | 'fastify',
+  subclass: boolean,
+): Promise<{ app: INestApplication; base: string; events: OperationEvent[] }> {
+  let builder = Test.createTestingModule({
+    imports: [RfsModule.forRoot({ environment: 'development' })],
+    controllers: [OrdersController],
+  });
+  if (subclass) {
+    builder = builder
+      .overrideProvider(ResultInterceptor)
+      .useClass(TaggingInterceptor);
+  }
+  const moduleRef = await builder.compile();
+  const httpAdapter: AbstractHttpAdapter =
+    adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter();
+  const app = moduleRef.createNestApplication(httpAdapter, { logger: false });
+  app.setGlobalPrefix('api');
+  app.enableVersioning({ type: VersioningType.URI });
+  const events: OperationEvent[] = [];
+  app.get(OperationHub).addListener({ onOperation: (e) => events.push(e) });
+  await app.listen(0, '127.0.0.1');
+  return { app, base: await app.getUrl(), events };
+}
+
+const settle = (): Promise<void> =>
+  new Promise((resolve) => setImmediate(resolve));
+
+describe.each(['express', 'fastify'] as const)(
+  'ResultInterceptor with a global prefix, URI versioning and a subclass on %s',
+  (adapter) => {
+    describe('default interceptor', () => {
+      let app: INestApplication;
+      let base: string;
+      let events: OperationEvent[];
+      beforeAll(async () => {
+        ({ app, base, events } = await start(adapter, false));
+      });
+      afterAll(() => app.close());
+
+      it('reports the route template with prefix and version, never the raw URL', async () => {
+        events.length = 0;
+        const res = await fetch(`${base}/api/v1/orders/missing?x=1`);
+        expect(res.status).toBe(404);
+        expect(((await res.json()) as { instance: string }).instance).toBe(
+          '/api/v1/orders/missing',
+        );
+        await settle();
+        expect(events).toHaveLength(1);
+        expect(events[0]).toMatchObject({
+          operation: 'OrdersController.find',
+          http: { method: 'GET', route: '/api/v1/orders/:id', status: 404 },
+        });
+      });
+
+      it('declares every route operation at bootstrap', () => {
+        const declared = OperationHub.declaredOperations();
+        expect(declared.has('OrdersController.find')).toBe(true);
+        expect(declared.has('OrdersController.secret')).toBe(true);
+      });
+
+      it('an error thrown by a guard (before the interceptor) is still a problem', async () => {
+        const res = await fetch(`${base}/api/v1/orders/secret/1`);
+        expect(res.status).toBe(401);
+        expect(res.headers.get('content-type')).toMatch(
+          /^application\/problem\+json/,
+        );
+        expect(await res.json()).toMatchObject({
+          code: 'UNAUTHORIZED',
+          detail: 'Authentication required: token expired',
+        });
+      });
+    });
+
+    describe('subclass via overrideProvider(ResultInterceptor)', () => {
+      let app: INestApplication;
+      let base: string;
+      let events: OperationEvent[];
+      beforeAll(async () => {
+        ({ app, base, events } = await start(adapter, true));
+      });
+      afterAll(() => app.close());
+
+      it('uses the overridden hooks', async () => {
+        events.length = 0;
+        expect((await fetch(`${base}/api/v1/orders/7`)).status).toBe(200);
+        const health = await fetch(`${base}/api/v1/orders/health/check`);
+        expect(await health.text()).toBe('up');
+        expect(health.headers.get('server-timing')).toBeNull();
+        await settle();
+        expect(events.map((e) => e.operation)).toEqual([
+          'custom:OrdersController.find',
+        ]);
+      });
+    });
+  },
+);
