@@ -84,6 +84,25 @@ describe('resolveRfsOptions', () => {
     ]);
   });
 
+  it('checks URL-shaped options', () => {
+    expect(
+      problemsOf({
+        http: { problemTypeBaseUrl: 'errors/' },
+        dashboard: { path: 'rfs dashboard?x' },
+      }),
+    ).toEqual([
+      "http.problemTypeBaseUrl must be an absolute URL (such as 'https://errors.example.com/') or 'about:blank', got \"errors/\"",
+      'dashboard.path must be a route path such as \'rfs/dashboard\', got "rfs dashboard?x"',
+    ]);
+    expect(
+      problemsOf({
+        http: { problemTypeBaseUrl: 'https://errors.example.com/' },
+        dashboard: { path: '/ops/rfs' },
+      }),
+    ).toEqual([]);
+    expect(problemsOf({ dashboard: { path: '../x' } })).toHaveLength(1);
+  });
+
   it('rejects a non-object', () => {
     expect(problemsOf('options')).toEqual([
       'options must be an object, got "options"',

@@ -11,6 +11,9 @@ export class DashboardOptions {
   guard?: Type<CanActivate>;
 }
 
+// Route path characters (RFC 3986 pchar and '/'), no spaces, query or fragment.
+const ROUTE_PATH = /^\/?[A-Za-z0-9._~!$&'()*+,;=:@%/-]+$/;
+
 /** Validates a user's `dashboard` section; problems go to `check`. */
 export function checkDashboardOptions(
   check: OptionsChecker,
@@ -22,5 +25,12 @@ export function checkDashboardOptions(
   check.knownKeys(p, value, ['enabled', 'path', 'guard']);
   check.boolean(`${p}.enabled`, value.enabled);
   check.string(`${p}.path`, value.path);
+  if (
+    typeof value.path === 'string' &&
+    value.path !== '' &&
+    (!ROUTE_PATH.test(value.path) || value.path.split('/').includes('..'))
+  ) {
+    check.fail(`${p}.path`, "a route path such as 'rfs/dashboard'", value.path);
+  }
   check.func(`${p}.guard`, value.guard);
 }
