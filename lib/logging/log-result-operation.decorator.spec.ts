@@ -76,6 +76,17 @@ class Orders {
     return FluxResult.fromResults(throwError(() => boom));
   }
 
+  @LogResultOperation()
+  waits(): MonoResult<number, string> {
+    return MonoResult.fromPromise(
+      (signal) =>
+        new Promise<number>((_resolve, reject) =>
+          signal.addEventListener('abort', () => reject(signal.reason)),
+        ),
+      () => 'failed',
+    );
+  }
+
   @LogResultOperation({ sampleRate: 0 })
   sampled(): Result<number, string> {
     return ok(1);
@@ -243,6 +254,17 @@ describe('@LogResultOperation', () => {
       flux: { ok: 0, err: 0 },
       error: { message: 'boom' },
     });
+  });
+
+  it('writes nothing for a MonoResult run that is cancelled', async () => {
+    const { lines, events } = setup();
+    const ac = new AbortController();
+    const run = new Orders().waits().run(ac.signal);
+    const reason = new Error('client went away');
+    ac.abort(reason);
+    await expect(run).rejects.toBe(reason);
+    expect(events).toHaveLength(0);
+    expect(lines).toHaveLength(0);
   });
 
   it('samples Ok lines but always writes Err lines; events still reach metrics', () => {

@@ -46,8 +46,6 @@ const LEVELS: readonly string[] = [
 
 type AnyMethod = (this: unknown, ...args: unknown[]) => unknown;
 type AnyMono = MonoResult<unknown, unknown>;
-type MonoSource = AnyMono['source'];
-type RunContext = Parameters<MonoSource>[0];
 
 /**
  * Times every call of a provider or controller method ONCE and hands one operation event to
@@ -187,37 +185,19 @@ function settle(
 
 /** A mono that runs `mono` and reports each run (timed from the run's start). */
 function wrapMono(spec: Spec, args: unknown[], mono: AnyMono): AnyMono {
-  const src = mono.source;
-  return new MonoResult<unknown, unknown>((ctx: RunContext) => {
+  return MonoResult.fromAsync<unknown, unknown>(async (signal) => {
     const start = performance.now();
-    let s: ReturnType<MonoSource>;
     try {
-      s = src(ctx);
+      const r = await mono.run(signal);
+      emitValue(OperationHub.current(), spec, start, args, r);
+      return r;
     } catch (error) {
-      if (!isAbort(ctx, error))
+      // a cancellation is not an outcome: nothing to log
+      if (!(signal.aborted && error === signal.reason))
         emitDefect(OperationHub.current(), spec, start, args, error);
       throw error;
     }
-    if (s instanceof Promise) {
-      return s.then(
-        (r) => {
-          emitValue(OperationHub.current(), spec, start, args, r);
-          return r;
-        },
-        (error: unknown) => {
-          if (!isAbort(ctx, error))
-            emitDefect(OperationHub.current(), spec, start, args, error);
-          throw error;
-        },
-      );
-    }
-    emitValue(OperationHub.current(), spec, start, args, s);
-    return s;
   });
-}
-
-function isAbort(ctx: RunContext, error: unknown): boolean {
-  return ctx.signal.aborted && error === ctx.signal.reason;
 }
 
 function emitValue(

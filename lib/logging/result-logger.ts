@@ -118,12 +118,17 @@ export class ResultLogger implements OperationListener {
   private readonly now: () => number;
   private readonly service: string;
   private readonly environment: string;
+  private readonly holder: { readonly logger: PinoLoggerLike } | undefined;
 
   constructor(
     private readonly source: PinoLoggerSource,
     settings: ResultLoggerSettings,
     private readonly hub?: OperationHub,
   ) {
+    this.holder =
+      typeof (source as PinoLoggerLike).levelVal === 'number'
+        ? undefined
+        : (source as { readonly logger: PinoLoggerLike });
     this.options =
       settings.logging === false
         ? undefined
@@ -249,12 +254,16 @@ export class ResultLogger implements OperationListener {
   onOperation(event: OperationEvent): void {
     if (this.options === undefined) return;
     if (event.source === 'http' && !this.options.logHttpHandlers) return;
-    // the HTTP pass reports no value: no `valueType: 'undefined'` on its lines
-    const input: LineInput =
-      event.source === 'http' && event.value === undefined
-        ? { ...event, hasValue: false }
-        : event;
-    this.safely(() => this.write(input));
+    try {
+      // the HTTP pass reports no value: no `valueType: 'undefined'` on its lines
+      this.write(
+        event.source === 'http' && event.value === undefined
+          ? { ...event, hasValue: false }
+          : event,
+      );
+    } catch {
+      // observability never throws into business code
+    }
   }
 
   /** Writes a record of `MonoResult.logStep/logError/logPerformance` or `FluxResult.logResults`. */
@@ -438,8 +447,10 @@ export class ResultLogger implements OperationListener {
   }
 
   private logger(): PinoLoggerLike {
-    const s = this.source as { readonly logger?: PinoLoggerLike };
-    return s.logger !== undefined ? s.logger : (this.source as PinoLoggerLike);
+    // nestjs-pino's PinoLogger: its getter returns the request's logger inside a request
+    return this.holder !== undefined
+      ? this.holder.logger
+      : (this.source as PinoLoggerLike);
   }
 
   private safely(fn: () => void): void {
