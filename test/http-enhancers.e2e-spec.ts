@@ -1,5 +1,6 @@
 import {
   type CanActivate,
+  type LoggerService,
   Controller,
   type ExecutionContext,
   Get,
@@ -43,6 +44,11 @@ class OrdersController {
     return 'up';
   }
 
+  @Get('boom/now')
+  boom(): never {
+    throw new Error('secret internal state');
+  }
+
   @Get('secret/:id')
   @UseGuards(DenyGuard)
   secret(): string {
@@ -62,9 +68,20 @@ class TaggingInterceptor extends ResultInterceptor {
   }
 }
 
+/** Nest logger that keeps error lines (message, stack) for assertions. */
+class CapturingLogger implements LoggerService {
+  readonly errors: unknown[][] = [];
+  log(): void {}
+  warn(): void {}
+  error(...args: unknown[]): void {
+    this.errors.push(args);
+  }
+}
+
 async function start(
   adapter: 'express' | 'fastify',
   subclass: boolean,
+  logger: LoggerService | false = false,
 ): Promise<{ app: INestApplication; base: string; events: OperationEvent[] }> {
   let builder = Test.createTestingModule({
     imports: [RfsModule.forRoot({ environment: 'development' })],
@@ -78,7 +95,7 @@ async function start(
   const moduleRef = await builder.compile();
   const httpAdapter: AbstractHttpAdapter =
     adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter();
-  const app = moduleRef.createNestApplication(httpAdapter, { logger: false });
+  const app = moduleRef.createNestApplication(httpAdapter, { logger });
   app.setGlobalPrefix('api');
   app.enableVersioning({ type: VersioningType.URI });
   const events: OperationEvent[] = [];
@@ -134,6 +151,26 @@ describe.each(['express', 'fastify'] as const)(
           detail: 'Authentication required: token expired',
         });
       });
+    });
+
+    it('a defect is logged with its stack through the Nest logger, never sent', async () => {
+      const logger = new CapturingLogger();
+      const { app, base } = await start(adapter, false, logger);
+      try {
+        const res = await fetch(`${base}/api/v1/orders/boom/now`);
+        expect(res.status).toBe(500);
+        expect(await res.text()).not.toContain('secret');
+        const line = logger.errors.find((args) =>
+          String(args[0]).includes('secret internal state'),
+        );
+        expect(line).toBeDefined();
+        expect(String(line![1])).toMatch(
+          /Error: secret internal state\n\s+at /,
+        );
+        expect(line![2]).toBe('ResultExceptionFilter');
+      } finally {
+        await app.close();
+      }
     });
 
     describe('subclass via overrideProvider(ResultInterceptor)', () => {

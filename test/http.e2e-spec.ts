@@ -3,6 +3,7 @@ import {
   Get,
   HttpCode,
   type INestApplication,
+  type MessageEvent,
   Module,
   NotFoundException,
   Param,
@@ -34,6 +35,7 @@ import {
   err,
   ok,
   toPage,
+  toSse,
 } from 'nestjs-rfs';
 
 @HttpErrorStatus(409)
@@ -312,6 +314,16 @@ class FluxController {
   defect(): FluxResult<number, RfsError> {
     return FluxResult.fromResults<number, RfsError>(
       throwError(() => new Error('batch broke')),
+    );
+  }
+
+  @Sse('sse-explicit')
+  sseExplicit(): Observable<MessageEvent> {
+    return toSse(
+      FluxResult.fromResults<string, RfsError>([
+        ok('a'),
+        err(RfsError.rateLimited(1, '1s')),
+      ]),
     );
   }
 
@@ -725,6 +737,18 @@ describe.each(['express', 'fastify'] as const)(
         code: 'NOT_FOUND',
       });
       expect(blocks[2]).toContain('data: {"n":3}');
+    });
+
+    it('SSE: toSse(flux) gives MessageEvents with error events for Errs', async () => {
+      const text = await (await get('/f/sse-explicit')).text();
+      const blocks = text.trim().split('\n\n');
+      expect(blocks).toHaveLength(2);
+      expect(blocks[0]).toContain('data: a');
+      expect(blocks[1]).toContain('event: error');
+      expect(JSON.parse(/data: (.*)/.exec(blocks[1])![1])).toMatchObject({
+        status: 429,
+        code: 'RATE_LIMITED',
+      });
     });
 
     describe('pagination', () => {
