@@ -5,6 +5,7 @@ import {
   deepEqual,
   diff,
   failureMessage,
+  showDefect,
   show,
 } from './rfs-assertion.error';
 
@@ -42,7 +43,7 @@ export async function summarizeFlux<T, E>(
     throw new RfsAssertionError(
       failureMessage(
         `${assertion}: expected the FluxResult to complete, but it failed (a defect).`,
-        [['Error', show(defect)]],
+        [['Error', showDefect(defect)]],
       ),
       defect,
     );

@@ -9,7 +9,12 @@ import {
   type ExpectedError,
   type ValueType,
 } from './result.assertions';
-import { RfsAssertionError, failureMessage, show } from './rfs-assertion.error';
+import {
+  RfsAssertionError,
+  failureMessage,
+  show,
+  showDefect,
+} from './rfs-assertion.error';
 
 /** What the mono assertions run: a `MonoResult` or any promise of a Result. */
 export type MonoLike<T, E> = MonoResult<T, E> | PromiseLike<Result<T, E>>;
@@ -41,7 +46,7 @@ export async function runMono<T, E>(
     throw new RfsAssertionError(
       failureMessage(
         `${assertion}: expected the MonoResult to yield a Result, but its run rejected (a defect).`,
-        [['Rejection', show(defect)]],
+        [['Rejection', showDefect(defect)]],
       ),
       defect,
     );

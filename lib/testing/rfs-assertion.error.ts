@@ -22,8 +22,27 @@ export class RfsAssertionError extends Error {
   }
 }
 
-/** `util.inspect` with settings that show nested values fully but stay readable. */
+/**
+ * `util.inspect` with settings that show nested values fully but stay readable. An `Error` is
+ * shown as its class, message and own fields (code, status, details), without the stack.
+ */
 export function show(value: unknown): string {
+  if (value instanceof Error) {
+    const fields: Record<string, unknown> = { message: value.message };
+    for (const key of Object.keys(value)) {
+      fields[key] = (value as unknown as Record<string, unknown>)[key];
+    }
+    return `${value.name} ${inspectValue(fields)}`;
+  }
+  return inspectValue(value);
+}
+
+/** A defect (an exception) with its stack: where the bug is matters more than brevity. */
+export function showDefect(value: unknown): string {
+  return inspectValue(value);
+}
+
+function inspectValue(value: unknown): string {
   return inspect(value, {
     depth: 6,
     breakLength: 80,
