@@ -29,6 +29,7 @@ import { alertsProviders } from './alerts/alerts.providers';
 import { CorrelationMiddleware } from './correlation/correlation.middleware';
 import { correlationProviders } from './correlation/correlation.providers';
 import { httpProviders } from './http/http.providers';
+import { loggingProviders } from './logging/logging.providers';
 import { metricsProviders } from './metrics/metrics.providers';
 import {
   dashboardControllers,
@@ -51,7 +52,7 @@ const RFS_PROVIDERS: Provider[] = [
   OperationHub,
   ...correlationProviders,
   ...httpProviders,
-  // [logging] `...loggingProviders,` here
+  ...loggingProviders,
   ...metricsProviders,
   ...alertsProviders,
   ...dashboardProviders,

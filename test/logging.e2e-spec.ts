@@ -215,6 +215,10 @@ describe.each(adapters)('Result logging on %s', (_name, makeAdapter) => {
         tenant: 'acme',
       });
       expect(handler).toMatchObject({ outcome: 'ok', tenant: 'acme' });
+      // one line per operation: the logging providers are registered once
+      expect(lines.filter((l) => l.operation === 'orders.find')).toHaveLength(
+        1,
+      );
       expect(user).toMatchObject({ tenant: 'acme' });
       expect(completed).toBeDefined();
       expect((completed?.req as { id?: unknown }).id).toBe('abc-123');
