@@ -6,6 +6,7 @@ import { AlertCondition, RfsModule } from 'nestjs-rfs';
   imports: [
     RfsModule.forRoot({
       serviceName: 'shop',
+      logging: false,
       metrics: { prefix: 'shop_' },
       alerts: {
         notifiers: [],
@@ -31,7 +32,10 @@ export class AppModule {}
 /** A second module, so `--export` is exercised. */
 @Module({
   imports: [
-    RfsModule.forRoot({ alerts: { defaultRules: false, notifiers: [] } }),
+    RfsModule.forRoot({
+      logging: false,
+      alerts: { defaultRules: false, notifiers: [] },
+    }),
   ],
 })
 export class EmptyRulesModule {}

@@ -20,6 +20,10 @@ export class AlertsOptions {
   sampleCorrelationIds = 5;
   /** How long shutdown waits for pending notifications (ms). */
   shutdownFlushMs = 5000;
+  /** First retry delay of a failed notification (ms); doubles per attempt, with jitter. */
+  retryBaseMs = 1000;
+  /** Longest retry delay of a failed notification (ms). */
+  retryMaxMs = 60_000;
   /** Instance label of alerts (default `<hostname>:<pid>`). */
   instance?: string;
   /** Absolute URL of this instance's dashboard, sent as the alerts' `generatorURL`. */
@@ -91,6 +95,8 @@ export function checkAlertsOptions(
     min: 0,
   });
   check.number(`${p}.shutdownFlushMs`, value.shutdownFlushMs, { min: 0 });
+  check.number(`${p}.retryBaseMs`, value.retryBaseMs, { min: 1 });
+  check.number(`${p}.retryMaxMs`, value.retryMaxMs, { min: 1 });
   check.string(`${p}.instance`, value.instance);
   if (value.dashboardUrl !== undefined) {
     let ok = typeof value.dashboardUrl === 'string';

@@ -52,8 +52,6 @@ export interface ResultAlertServiceDeps {
   metricsPrefix?: string;
   /** Logger (default Nest `Logger('RfsAlerts')`). */
   logger?: Pick<Logger, 'log' | 'warn' | 'error'>;
-  /** First retry delay of failed notifications (ms, default 1000). */
-  retryBaseMs?: number;
 }
 
 /** Called with every alert event (firing, re-notified, resolved). */
@@ -142,7 +140,8 @@ export class ResultAlertService
       notifiers.push(new LogAlertNotifier());
     this.dispatcherInstance = new AlertDispatcher(notifiers, {
       logger: this.logger,
-      retryBaseMs: this.deps.retryBaseMs,
+      retryBaseMs: this.options.retryBaseMs,
+      retryMaxMs: this.options.retryMaxMs,
       onFailure: (name) => this.metrics.failed.inc({ notifier: name }),
       onDrop: (name, n) => this.metrics.dropped.inc({ notifier: name }, n),
     });

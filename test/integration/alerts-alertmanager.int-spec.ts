@@ -47,6 +47,7 @@ function instance(name: string, amUrl: string) {
     options: {
       defaultRules: false,
       instance: name,
+      retryBaseMs: 100,
       dashboardUrl: `http://${name}.local:3000/rfs/dashboard`,
       notifiers: [notifier],
       rules: [
@@ -68,7 +69,6 @@ function instance(name: string, amUrl: string) {
     clock: realClock,
     registry: new Registry(),
     logger: silent,
-    retryBaseMs: 100,
   });
   return { source, service, notifier };
 }

@@ -94,6 +94,7 @@ describeWithBinaries(
         imports: [
           RfsModule.forRoot({
             serviceName: 'shop',
+            logging: false,
             alerts: {
               defaultRules: false,
               evaluationInterval: '1s',
@@ -122,7 +123,10 @@ describeWithBinaries(
         controllers: [OrdersController],
       })
       class AppModule {}
-      app = await NestFactory.create(AppModule, { logger: false });
+      app = await NestFactory.create(AppModule, {
+        logger: false,
+        abortOnError: false,
+      });
       await app.listen(0, '127.0.0.1');
       const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
       const alerts = app.get(ResultAlertService);
