@@ -84,7 +84,15 @@ async function start(
   logger: LoggerService | false = false,
 ): Promise<{ app: INestApplication; base: string; events: OperationEvent[] }> {
   let builder = Test.createTestingModule({
-    imports: [RfsModule.forRoot({ environment: 'development' })],
+    imports: [
+      RfsModule.forRoot({
+        environment: 'development',
+        logging: false,
+        metrics: false,
+        alerts: false,
+        dashboard: false,
+      }),
+    ],
     controllers: [OrdersController],
   });
   if (subclass) {

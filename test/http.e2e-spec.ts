@@ -362,7 +362,15 @@ async function start(
   adapter: 'express' | 'fastify',
   options: RfsModuleOptionsInput,
 ): Promise<{ app: INestApplication; base: string; events: OperationEvent[] }> {
-  @Module({ imports: [RfsModule.forRoot(options)], controllers })
+  // Only the sections under test: logging needs nestjs-pino's LoggerModule, metrics a registry.
+  const isolated: RfsModuleOptionsInput = {
+    logging: false,
+    metrics: false,
+    alerts: false,
+    dashboard: false,
+    ...options,
+  };
+  @Module({ imports: [RfsModule.forRoot(isolated)], controllers })
   class AppModule {}
   const httpAdapter: AbstractHttpAdapter =
     adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter();

@@ -157,14 +157,20 @@ export class ResultInterceptor
   /** See the class documentation. */
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
-    const req = context.switchToHttp().getRequest<MarkedRequest>();
+    const http = context.switchToHttp();
+    const req = http.getRequest<MarkedRequest>();
     // A second RfsModule (or a manual registration next to the global one) must not wrap twice.
     if (req[CALL] !== undefined || !this.isTracked(context)) {
       return next.handle();
     }
     const route = this.routeInfo(context);
-    const res = context.switchToHttp().getResponse<AdapterResponse>();
-    const call = new HttpCall(this, context, route, req, res);
+    const call = new HttpCall(
+      this,
+      context,
+      route,
+      req,
+      http.getResponse<AdapterResponse>(),
+    );
     req[CALL] = call;
     if (route.sse) return call.sse(next.handle());
     return new Observable<unknown>((subscriber) =>
