@@ -11,6 +11,7 @@ import {
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
+import { LoggerModule } from 'nestjs-pino';
 import type { AddressInfo } from 'node:net';
 import { map, type Observable } from 'rxjs';
 import { CorrelationService } from './correlation/correlation.service';
@@ -33,9 +34,12 @@ class OptionsReader {
 @Module({ providers: [OptionsReader], exports: [OptionsReader] })
 class FeatureModule {}
 
+// Result logging (on by default) needs nestjs-pino's LoggerModule, as in a user's app.
+const pinoModule = LoggerModule.forRoot({ pinoHttp: { level: 'silent' } });
+
 async function compile(rfs: ReturnType<typeof RfsModule.forRoot>) {
   const ref = await Test.createTestingModule({
-    imports: [rfs, FeatureModule],
+    imports: [pinoModule, rfs, FeatureModule],
   }).compile();
   return ref;
 }
@@ -207,7 +211,7 @@ describe('rfsGlobalEnhancer', () => {
 
   function enhancedModule(when?: (o: RfsModuleOptions) => boolean) {
     @Module({
-      imports: [RfsModule.forRoot({ serviceName: 'svc' })],
+      imports: [RfsModule.forRoot({ serviceName: 'svc', logging: false })],
       controllers: [XController],
       providers: rfsGlobalEnhancer(APP_INTERCEPTOR, TagInterceptor, when),
     })

@@ -142,7 +142,8 @@ class RpcController {
 
 function appModule(options: RfsModuleForRootOptions = {}): Type {
   @Module({
-    imports: [RfsModule.forRoot(options)],
+    // Result logging is not under test here (it would need nestjs-pino's LoggerModule).
+    imports: [RfsModule.forRoot({ logging: false, ...options })],
     controllers: [ItemsController, ThingsController, RpcController],
     providers: [Jobs, TenantGuard],
   })
@@ -529,9 +530,13 @@ describe.each(adapters)(
   'configuring RfsModule twice (%s)',
   (_name, adapter) => {
     it('fails startup with a clear error when forRoot is imported twice', async () => {
-      @Module({ imports: [RfsModule.forRoot({ isGlobal: false })] })
+      @Module({
+        imports: [RfsModule.forRoot({ isGlobal: false, logging: false })],
+      })
       class FeatureModule {}
-      @Module({ imports: [RfsModule.forRoot(), FeatureModule] })
+      @Module({
+        imports: [RfsModule.forRoot({ logging: false }), FeatureModule],
+      })
       class TwiceModule {}
       await expect(
         NestFactory.create(TwiceModule, adapter(), {
@@ -599,6 +604,75 @@ describe.each(adapters)('switching correlation off (%s)', (_name, adapter) => {
       expect(r.headers['x-correlation-id']).toBeUndefined();
       expect(JSON.parse(r.body)).toEqual({ id: 'quiet' });
     } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('microservice-only app (NestFactory.createMicroservice)', () => {
+  @Controller()
+  class PlainRpcController {
+    @MessagePattern('plain.get')
+    get(): { id?: string } {
+      return { id: CorrelationContext.getId() };
+    }
+  }
+
+  @Module({
+    imports: [RfsModule.forRoot({ logging: false })],
+    controllers: [PlainRpcController],
+  })
+  class MicroserviceModule {}
+
+  it('registers CorrelationInterceptor globally, so handlers need no decorator', async () => {
+    const ms = await NestFactory.createMicroservice(MicroserviceModule, {
+      transport: Transport.TCP,
+      options: { host: '127.0.0.1', port: 0 },
+      logger: false,
+    });
+    await ms.listen();
+    const { port } = ms.unwrap<NetServer>().address() as AddressInfo;
+    const client = ClientProxyFactory.create({
+      transport: Transport.TCP,
+      options: { host: '127.0.0.1', port },
+    });
+    try {
+      await expect(
+        firstValueFrom(client.send('plain.get', { correlationId: 'ms-1' })),
+      ).resolves.toEqual({ id: 'ms-1' });
+      const generated = await firstValueFrom(client.send('plain.get', {}));
+      expect(generated.id).toMatch(UUID);
+    } finally {
+      await client.close();
+      await ms.close();
+    }
+  });
+
+  it('is not global in an HTTP app (no interceptor pass on HTTP routes)', async () => {
+    const app = await NestFactory.create(
+      MicroserviceModule,
+      new ExpressAdapter(),
+      {
+        logger: false,
+      },
+    );
+    const ms = app.connectMicroservice({
+      transport: Transport.TCP,
+      options: { host: '127.0.0.1', port: 0 },
+    });
+    await app.startAllMicroservices();
+    await app.init();
+    const { port } = ms.unwrap<NetServer>().address() as AddressInfo;
+    const client = ClientProxyFactory.create({
+      transport: Transport.TCP,
+      options: { host: '127.0.0.1', port },
+    });
+    try {
+      await expect(
+        firstValueFrom(client.send('plain.get', { correlationId: 'ms-2' })),
+      ).resolves.toEqual({});
+    } finally {
+      await client.close();
       await app.close();
     }
   });

@@ -41,8 +41,9 @@ function fromBag(bag: unknown, name: string): unknown {
  * of `correlation.headers` (gRPC `Metadata`, NATS/Kafka/RMQ headers, `data.headers`), else a
  * new id. Inside an active context (e.g. a hybrid app's HTTP request) the context is kept.
  *
- * Not registered globally (it would add an interceptor pass to every HTTP route): apply it to
- * microservice controllers and gateways.
+ * RfsModule registers it globally only in apps without an HTTP adapter
+ * (`NestFactory.createMicroservice`); in HTTP and hybrid apps it would add an interceptor pass to
+ * every HTTP route, so apply it to message controllers and gateways.
  *
  * @example
  * ```ts

@@ -1,4 +1,5 @@
 import type { Provider } from '@nestjs/common';
+import { APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
 import { getRfsOptionsToken } from '../rfs-options.provider';
 import type { RfsModuleOptions } from '../rfs.options';
 import { CorrelationIdResolver } from './correlation-id.resolver';
@@ -28,4 +29,13 @@ export const correlationProviders: Provider[] = [
   CorrelationService,
   CorrelationMiddleware,
   CorrelationInterceptor,
+  {
+    // Global only where no HTTP route would pay an interceptor pass for it: apps without an
+    // HTTP adapter (NestFactory.createMicroservice). HTTP apps apply it to their message
+    // controllers and gateways with @UseInterceptors(CorrelationInterceptor).
+    provide: APP_INTERCEPTOR,
+    useFactory: (host: HttpAdapterHost, interceptor: CorrelationInterceptor) =>
+      host.httpAdapter ? null : interceptor,
+    inject: [HttpAdapterHost, CorrelationInterceptor],
+  },
 ];
