@@ -61,9 +61,12 @@ async function start(
 ): Promise<{ app: INestApplication; base: string }> {
   // Each app gets fresh series in the default registry (the one PrometheusModule serves).
   register.clear();
+  // Logging (nestjs-pino) is another feature's concern; these apps run without it.
   const rfsModule = rfs.async
-    ? RfsModule.forRootAsync({ useFactory: async () => rfs.async!() })
-    : RfsModule.forRoot(rfs.forRoot ?? {});
+    ? RfsModule.forRootAsync({
+        useFactory: async () => ({ logging: false, ...(await rfs.async!()) }),
+      })
+    : RfsModule.forRoot({ logging: false, ...rfs.forRoot });
   @Module({
     imports: [
       rfsModule,
@@ -265,3 +268,29 @@ describe.each(['express', 'fastify'] as const)(
     });
   },
 );
+
+describe('metrics without prom-client installed', () => {
+  it('fails startup with a message naming the package, and starts with metrics: false', async () => {
+    await jest.isolateModulesAsync(async () => {
+      jest.doMock('prom-client', () => {
+        throw Object.assign(new Error("Cannot find module 'prom-client'"), {
+          code: 'MODULE_NOT_FOUND',
+        });
+      });
+      const rfs = await import('nestjs-rfs');
+      const { Test } = await import('@nestjs/testing');
+      await expect(
+        Test.createTestingModule({
+          imports: [rfs.RfsModule.forRoot({ logging: false })],
+        }).compile(),
+      ).rejects.toThrow(/package 'prom-client' is not installed/);
+      const moduleRef = await Test.createTestingModule({
+        imports: [rfs.RfsModule.forRoot({ logging: false, metrics: false })],
+      }).compile();
+      const collector = moduleRef.get(rfs.ResultMetricsCollector);
+      collector.record('op', 'ok', 1);
+      expect(collector.getOperationMetrics('op', '1m').total).toBe(1);
+      await moduleRef.close();
+    });
+  });
+});

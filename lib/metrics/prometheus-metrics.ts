@@ -45,6 +45,7 @@ export const METRIC_SUFFIXES = {
   fluxItems: 'flux_items_total',
   httpRequests: 'http_requests_total',
   httpDuration: 'http_request_duration_seconds',
+  correlationRejections: 'correlation_rejections_total',
 } as const;
 
 /** The prom-client metrics of one collector. */
@@ -55,6 +56,7 @@ export interface RfsPromMetrics {
   readonly fluxItems: Counter<'operation' | 'outcome'>;
   readonly httpRequests?: Counter<'method' | 'route' | 'status'>;
   readonly httpDuration?: Histogram<'method' | 'route' | 'status'>;
+  readonly correlationRejections: Counter<'source'>;
 }
 
 interface MetricLike {
@@ -168,6 +170,11 @@ export function createRfsPromMetrics(
       METRIC_SUFFIXES.fluxItems,
       'Items of FluxResult streams by outcome (ok, err).',
       ['operation', 'outcome'],
+    ),
+    correlationRejections: counter(
+      METRIC_SUFFIXES.correlationRejections,
+      'Incoming correlation ids rejected as invalid (header, traceparent, message) and replaced.',
+      ['source'],
     ),
     ...(options.httpMetrics
       ? {

@@ -4,6 +4,7 @@ import { OperationHub } from '../operations/operation-hub';
 import { RfsError } from '../result/rfs.error';
 import { resolveRfsOptions, type RfsModuleOptionsInput } from '../rfs.options';
 import { CorrelationContext } from '../correlation/correlation-context';
+import { CorrelationRejections } from '../correlation/correlation-rejections';
 import {
   OVERFLOW_LABEL,
   ResultMetricsCollector,
@@ -404,6 +405,23 @@ describe('ResultMetricsCollector', () => {
       errorRate: 0,
       p95Ms: 0,
     });
+  });
+
+  it('counts rejected incoming correlation ids by source, from 0', async () => {
+    const t = setup();
+    expect(
+      await t.value('rfs_correlation_rejections_total', { source: 'header' }),
+    ).toBe(0);
+    CorrelationRejections.record('header', 'x-correlation-id', 5000);
+    CorrelationRejections.record('traceparent', 'traceparent', 3);
+    expect(
+      await t.value('rfs_correlation_rejections_total', { source: 'header' }),
+    ).toBe(1);
+    t.collector.onModuleDestroy();
+    CorrelationRejections.record('header', 'x-correlation-id', 5000);
+    expect(
+      await t.value('rfs_correlation_rejections_total', { source: 'header' }),
+    ).toBe(1);
   });
 
   it('fails startup with a message naming prom-client when it is missing', () => {

@@ -8,6 +8,10 @@ import {
 } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import { CorrelationContext } from '../correlation/correlation-context';
+import {
+  type CorrelationRejection,
+  CorrelationRejections,
+} from '../correlation/correlation-rejections';
 import type {
   OperationEvent,
   OperationListener,
@@ -100,6 +104,7 @@ export class ResultMetricsCollector
   private readonly excludedRoutes: string[];
   private operationsWarned = false;
   private removeListener: (() => void) | undefined;
+  private removeRejections: (() => void) | undefined;
 
   constructor(
     @InjectRfsOptions() private readonly options: RfsModuleOptions,
@@ -131,12 +136,21 @@ export class ResultMetricsCollector
   /** Registers with the operation hub; declared operations get their zero series. */
   onModuleInit(): void {
     if (this.hub) this.removeListener = this.hub.addListener(this);
+    const rejections = this.prom?.correlationRejections;
+    if (rejections) {
+      this.zeroRejections();
+      this.removeRejections = CorrelationRejections.subscribe(
+        (r: CorrelationRejection) => rejections.inc({ source: r.source }),
+      );
+    }
   }
 
   /** Stops listening. */
   onModuleDestroy(): void {
     this.removeListener?.();
     this.removeListener = undefined;
+    this.removeRejections?.();
+    this.removeRejections = undefined;
   }
 
   /** The prom-client registry the series live in (undefined with `metrics: false`). */
@@ -307,10 +321,17 @@ export class ResultMetricsCollector
       this.prom.operations.reset();
       this.prom.duration.reset();
       this.prom.fluxItems.reset();
+      this.prom.correlationRejections.reset();
       this.prom.httpRequests?.reset();
       this.prom.httpDuration?.reset();
+      this.zeroRejections();
     }
     for (const op of known) this.stats(op);
+  }
+
+  private zeroRejections(): void {
+    for (const source of ['header', 'traceparent', 'message'])
+      this.prom?.correlationRejections.inc({ source }, 0);
   }
 
   private recordHttp(event: OperationEvent): void {

@@ -54,6 +54,7 @@ class OrdersController {
     RfsModule.forRoot({
       serviceName: 'shop',
       environment: 'development',
+      logging: false,
       alerts: {
         defaultRules: false,
         notifiers: [],
