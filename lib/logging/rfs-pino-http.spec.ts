@@ -1,0 +1,96 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CorrelationContext } from '../correlation/correlation-context';
+import { CorrelationIdResolver } from '../correlation/correlation-id.resolver';
+import { CorrelationOptions } from '../correlation/correlation.options';
+import { LogRedactor } from './log-redactor';
+import {
+  configureRfsPinoRuntime,
+  correlationIdOfRequest,
+  rfsLogMixin,
+  rfsPinoHttp,
+} from './rfs-pino-http';
+
+const res = {} as ServerResponse;
+const request = (headers: Record<string, string> = {}) =>
+  ({ headers: { ...headers } }) as unknown as IncomingMessage;
+
+afterEach(() =>
+  configureRfsPinoRuntime(undefined, new LogRedactor(['password'])),
+);
+
+describe('rfsPinoHttp', () => {
+  it('keeps the user options and chains the user mixin and req serializer', () => {
+    const seen: unknown[] = [];
+    const o = rfsPinoHttp({
+      level: 'debug',
+      mixin: () => ({ app: 'orders' }),
+      serializers: {
+        req: (r: { id?: unknown }) => {
+          seen.push(r.id);
+          return { id: r.id, custom: true };
+        },
+      },
+    });
+    expect(o.level).toBe('debug');
+    const fields = CorrelationContext.run('cid-1', () =>
+      o.mixin({}, 30, undefined as never),
+    );
+    expect(fields).toEqual({ app: 'orders', correlationId: 'cid-1' });
+    const out = CorrelationContext.run('cid-1', () =>
+      (o.serializers.req as (r: unknown) => unknown)({
+        id: 'req-1',
+        raw: request(),
+      }),
+    );
+    expect(out).toEqual({ id: 'cid-1', custom: true });
+    expect(seen).toEqual(['cid-1']);
+  });
+
+  it('genReqId returns the active correlation id (correlation middleware ran first)', () => {
+    const { genReqId } = rfsPinoHttp();
+    const id = CorrelationContext.run('abc-1', () => genReqId(request(), res));
+    expect(id).toBe('abc-1');
+  });
+
+  it('before the correlation middleware: resolves the id with the same rules once and hands it on through the header', () => {
+    configureRfsPinoRuntime(
+      new CorrelationIdResolver({
+        ...new CorrelationOptions(),
+        generateId: () => 'generated-1',
+      }),
+      new LogRedactor([]),
+    );
+    const { genReqId } = rfsPinoHttp();
+    const fresh = request();
+    expect(genReqId(fresh, res)).toBe('generated-1');
+    expect(fresh.headers['x-correlation-id']).toBe('generated-1');
+    expect(correlationIdOfRequest(fresh)).toBe('generated-1');
+    const incoming = request({ 'x-request-id': 'from-client' });
+    expect(genReqId(incoming, res)).toBe('from-client');
+    const hostile = request({ 'x-correlation-id': 'bad\r\nvalue' });
+    expect(genReqId(hostile, res)).toBe('generated-1');
+    expect(hostile.headers['x-correlation-id']).toBe('generated-1');
+  });
+
+  it('mixin: correlation id and request fields (redacted keys masked), empty outside a context', () => {
+    configureRfsPinoRuntime(undefined, new LogRedactor(['password']));
+    expect(rfsLogMixin({})).toEqual({});
+    const fields = CorrelationContext.run('cid-2', () => {
+      CorrelationContext.set('tenant', 'acme');
+      CorrelationContext.set('password', 'x');
+      return rfsLogMixin({});
+    });
+    expect(fields).toEqual({
+      correlationId: 'cid-2',
+      tenant: 'acme',
+      password: '[Redacted]',
+    });
+  });
+
+  it('mixin outside the async context finds the id through the logged response', () => {
+    const { genReqId } = rfsPinoHttp();
+    const req = request({ 'x-correlation-id': 'late-1' });
+    genReqId(req, res);
+    expect(rfsLogMixin({ res: { req } })).toEqual({ correlationId: 'late-1' });
+  });
+});
