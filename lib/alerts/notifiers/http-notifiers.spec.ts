@@ -83,7 +83,7 @@ describe('WebhookAlertNotifier', () => {
       const n = new WebhookAlertNotifier({
         url: `${r.url}/hook`,
         headers: { authorization: 'Bearer t' },
-        timeoutMs: 200,
+        timeoutMs: 1000, // the hang costs one timeout; generous for a loaded machine
         retries: 2,
         retryBaseMs: 1,
       });
