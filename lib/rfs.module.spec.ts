@@ -98,6 +98,23 @@ describe('RfsModule.forRoot', () => {
   });
 });
 
+describe('RfsModule imported without forRoot', () => {
+  it('fails with an error saying how to import it', async () => {
+    @Module({ imports: [RfsModule] })
+    class BareFeature {}
+    for (const imports of [
+      [RfsModule],
+      [pinoModule, RfsModule.forRoot(), BareFeature],
+    ]) {
+      await expect(
+        Test.createTestingModule({ imports }).compile(),
+      ).rejects.toThrow(
+        /RfsModule has no options: import it as RfsModule\.forRoot\(options\) or RfsModule\.forRootAsync/,
+      );
+    }
+  });
+});
+
 describe('RfsModule.forRootAsync', () => {
   const CONFIG = Symbol('config');
 
