@@ -4,7 +4,7 @@ import type {
   Provider,
   Type,
 } from '@nestjs/common';
-import { Test, type TestingModule } from '@nestjs/testing';
+import type { TestingModule } from '@nestjs/testing';
 import { ResultAlertService } from '../alerts/result-alert.service';
 import type { AlertEvent } from '../alerts/alert-event';
 import { CorrelationContext } from '../correlation/correlation-context';
@@ -97,7 +97,7 @@ export interface ResultTestContext {
 export async function resultTestContext(
   options: ResultTestContextOptions = {},
 ): Promise<ResultTestContext> {
-  let builder = Test.createTestingModule({
+  let builder = loadNestTesting().Test.createTestingModule({
     imports: [
       RfsTestingModule.forRoot(options.options),
       ...(options.imports ?? []),
@@ -177,5 +177,17 @@ async function flushAlerts(service: ResultAlertService): Promise<void> {
     const pending = Object.values(service.getPendingNotifications());
     if (pending.every((n) => n === 0)) return;
     await Promise.resolve();
+  }
+}
+
+function loadNestTesting(): typeof import('@nestjs/testing') {
+  try {
+    // @nestjs/testing is needed only here: importing the kit must not require it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('@nestjs/testing') as typeof import('@nestjs/testing');
+  } catch {
+    throw new Error(
+      'resultTestContext needs @nestjs/testing: npm install -D @nestjs/testing',
+    );
   }
 }

@@ -8,7 +8,7 @@ import {
   type OnModuleInit,
   type Provider,
 } from '@nestjs/common';
-import { Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { requireAlertDuration } from '../alerts/alert-duration';
 import { alertsProviders } from '../alerts/alerts.providers';
 import { ResultAlertService } from '../alerts/result-alert.service';
@@ -124,7 +124,12 @@ export class RfsTestingModule {
       { provide: RfsLogCapture, useValue: capture },
       { provide: RecordingAlertNotifier, useValue: recorder },
       { provide: RFS_ALERT_NOTIFIERS, useValue: [recorder] },
-      { provide: RFS_METRICS_REGISTRY, useValue: new Registry() },
+      {
+        provide: RFS_METRICS_REGISTRY,
+        useFactory: (o: RfsModuleOptions) =>
+          o.metrics === false ? undefined : newRegistry(),
+        inject: [getRfsOptionsToken()],
+      },
       { provide: TestCorrelationIds, useValue: ids },
       {
         provide: ResultLogger,
@@ -168,4 +173,11 @@ export class RfsTestingModule {
       ],
     };
   }
+}
+
+function newRegistry(): Registry {
+  // prom-client is an optional peer: loaded only when metrics are on.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const client = require('prom-client') as typeof import('prom-client');
+  return new client.Registry();
 }
