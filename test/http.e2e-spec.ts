@@ -32,6 +32,7 @@ import {
   RfsModule,
   type RfsModuleOptionsInput,
   RfsOperation,
+  RequestAbortSignal,
   err,
   ok,
   toPage,
@@ -79,6 +80,20 @@ const slowMono: {
   aborted?: (reason: unknown) => void;
 } = {};
 
+function slowMonoResult(): MonoResult<string, RfsError> {
+  return MonoResult.fromPromise<string, RfsError>(
+    (signal) =>
+      new Promise<string>((_resolve, reject) => {
+        signal.addEventListener('abort', () => {
+          slowMono.aborted?.(signal.reason);
+          reject(signal.reason as Error);
+        });
+        slowMono.started?.();
+      }),
+    () => RfsError.internal(),
+  );
+}
+
 const items = Array.from({ length: 45 }, (_, i) => ({ id: i + 1 }));
 
 @Controller('r')
@@ -120,19 +135,14 @@ class ResultController {
   monoSlow(): Observable<MonoResult<string, RfsError>> {
     // Emitted un-run (Nest awaits a directly returned thenable itself), so the interceptor
     // runs it with the request's signal.
-    return of(
-      MonoResult.fromPromise<string, RfsError>(
-        (signal) =>
-          new Promise<string>((_resolve, reject) => {
-            signal.addEventListener('abort', () => {
-              slowMono.aborted?.(signal.reason);
-              reject(signal.reason as Error);
-            });
-            slowMono.started?.();
-          }),
-        () => RfsError.internal(),
-      ),
-    );
+    return of(slowMonoResult());
+  }
+
+  @Get('mono-signal')
+  monoSignal(
+    @RequestAbortSignal() signal: AbortSignal,
+  ): Promise<Result<string, RfsError>> {
+    return slowMonoResult().run(signal);
   }
 
   @Get('plain')
@@ -447,26 +457,29 @@ describe.each(['express', 'fastify'] as const)(
         expect((await json(b)).code).toBe('TIMEOUT_ERROR');
       });
 
-      it('a MonoResult runs with a signal that aborts when the client disconnects', async () => {
-        const started = new Promise<void>((r) => (slowMono.started = r));
-        const aborted = new Promise<unknown>((r) => (slowMono.aborted = r));
-        events.length = 0;
-        const client = new AbortController();
-        const req = get('/r/mono-slow', { signal: client.signal }).catch(
-          (e: unknown) => e,
-        );
-        await started;
-        client.abort();
-        expect(await req).toMatchObject({ name: 'AbortError' });
-        const reason = await aborted;
-        expect((reason as Error).name).toBe('AbortError');
-        await new Promise((r) => setImmediate(r));
-        expect(events).toHaveLength(1);
-        expect(events[0]).toMatchObject({
-          outcome: 'err',
-          http: { status: 499 },
-        });
-      });
+      it.each(['/r/mono-slow', '/r/mono-signal'])(
+        '%s: the MonoResult is aborted when the client disconnects',
+        async (path) => {
+          const started = new Promise<void>((r) => (slowMono.started = r));
+          const aborted = new Promise<unknown>((r) => (slowMono.aborted = r));
+          events.length = 0;
+          const client = new AbortController();
+          const req = get(path, { signal: client.signal }).catch(
+            (e: unknown) => e,
+          );
+          await started;
+          client.abort();
+          expect(await req).toMatchObject({ name: 'AbortError' });
+          const reason = await aborted;
+          expect((reason as Error).name).toBe('AbortError');
+          await new Promise((r) => setImmediate(r));
+          expect(events).toHaveLength(1);
+          expect(events[0]).toMatchObject({
+            outcome: 'err',
+            http: { status: 499 },
+          });
+        },
+      );
 
       it('a plain value passes through untouched', async () => {
         const res = await get('/r/plain');

@@ -79,3 +79,30 @@ export function isResponseGone(res: AdapterResponse): boolean {
   const raw = rawResponse(res);
   return raw.destroyed === true || raw.writableEnded === true;
 }
+
+/** The reason a client-disconnect signal aborts with (an `AbortError`). */
+export function clientGoneError(): Error {
+  const e = new Error(
+    'The client closed the connection before the response was sent',
+  );
+  e.name = 'AbortError';
+  return e;
+}
+
+/**
+ * An AbortController that aborts when the connection of `res` closes before the response was
+ * fully written (the client went away), and a function that stops watching.
+ */
+export function watchClientDisconnect(res: AdapterResponse): {
+  controller: AbortController;
+  stop: () => void;
+} {
+  const controller = new AbortController();
+  const raw = rawResponse(res);
+  const onClose = (): void => {
+    if (!raw.writableFinished) controller.abort(clientGoneError());
+  };
+  if (raw.destroyed) onClose();
+  else raw.once('close', onClose);
+  return { controller, stop: () => raw.removeListener('close', onClose) };
+}

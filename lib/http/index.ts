@@ -9,6 +9,7 @@ export * from './ndjson';
 export * from './sse';
 export * from './page';
 export * from './page-query.decorator';
+export * from './request-abort-signal.decorator';
 export * from './result.interceptor';
 export * from './result-exception.filter';
 export * from './http.providers';

@@ -45,6 +45,7 @@ import {
   routeTemplate,
   setResponseHeader,
   setResponseStatus,
+  watchClientDisconnect,
 } from './http-response';
 import { NDJSON_CONTENT_TYPE, NdjsonStream } from './ndjson';
 import {
@@ -89,6 +90,19 @@ export function thrownProblemOf(
   return stash !== undefined && stash.error === error
     ? stash.problem
     : undefined;
+}
+
+/**
+ * A signal that aborts when the client of this request disconnects before the response is
+ * written. Shares the signal ResultInterceptor gives MonoResults; works without it too.
+ */
+export function requestAbortSignal(
+  request: unknown,
+  response: unknown,
+): AbortSignal {
+  const call = (request as MarkedRequest | undefined)?.[CALL];
+  if (call !== undefined) return call.signal;
+  return watchClientDisconnect(response as AdapterResponse).controller.signal;
 }
 
 /**
@@ -323,14 +337,6 @@ function routeMethodNames(cls: new () => object): string[] {
   return names;
 }
 
-function clientGone(): Error {
-  const e = new Error(
-    'The client closed the connection before the response was sent',
-  );
-  e.name = 'AbortError';
-  return e;
-}
-
 /**
  * One request through ResultInterceptor: the Observer of the handler's Observable and the
  * teardown of what it started. One object per request instead of a closure per step.
@@ -364,14 +370,9 @@ class HttpCall {
   /** A signal that aborts when the client disconnects (created on first use). */
   get signal(): AbortSignal {
     if (this.abortController === undefined) {
-      const ac = new AbortController();
-      this.abortController = ac;
-      const raw = rawResponse(this.res);
-      const onClose = (): void => {
-        if (!raw.writableFinished) ac.abort(clientGone());
-      };
-      raw.once('close', onClose);
-      this.closeWatch = () => raw.removeListener('close', onClose);
+      const watch = watchClientDisconnect(this.res);
+      this.abortController = watch.controller;
+      this.closeWatch = watch.stop;
     }
     return this.abortController.signal;
   }
