@@ -49,8 +49,9 @@ function selector(name: string, matchers: string[]): string {
 
 /**
  * The PromQL of the rule's metric per `operation`, over the series the metrics collector
- * exports: counts and ratios from `increase()` of `rfs_operations_total` /
- * `rfs_flux_items_total`, percentiles from `histogram_quantile()` over
+ * exports: counts and ratios from `increase()` of `rfs_operation_duration_seconds_count`
+ * (`rfs_operations_total{error_code}` for an `errorCode` rule) and `rfs_flux_items_total`,
+ * percentiles from `histogram_quantile()` over
  * `rfs_operation_duration_seconds` (converted to ms, like the in-process metric).
  */
 export function toPromQLValue(
@@ -67,13 +68,16 @@ export function toPromQLValue(
   const ops = `${prefix}operations_total`;
   const dur = `${prefix}operation_duration_seconds`;
   const flux = `${prefix}flux_items_total`;
-  const count = `sum by (operation) (increase(${selector(ops, op)}[${w}]))`;
-  const errMatch =
+  // Counts come from the histogram's `_count`: its {operation, outcome} series are exported
+  // at 0 before the first call, so increase() sees every call. Error-code series of
+  // rfs_operations_total appear with their first value, which increase() cannot see.
+  const count = `sum by (operation) (increase(${selector(`${dur}_count`, op)}[${w}]))`;
+  const failed =
     rule.errorCode === undefined
-      ? 'outcome!="ok"'
-      : `error_code=${promString(rule.errorCode)}`;
+      ? selector(`${dur}_count`, [...op, 'outcome=~"err|defect"'])
+      : selector(ops, [...op, `error_code=${promString(rule.errorCode)}`]);
   // Zero when no failure series exists yet, like the in-process count.
-  const errors = `(sum by (operation) (increase(${selector(ops, [...op, errMatch])}[${w}])) or ${count} * 0)`;
+  const errors = `(sum by (operation) (increase(${failed}[${w}])) or ${count} * 0)`;
   switch (rule.metric) {
     case 'count':
       return count;
@@ -82,7 +86,7 @@ export function toPromQLValue(
     case 'errorRate':
       return `${errors} / ${count}`;
     case 'throughputPerSec':
-      return `sum by (operation) (rate(${selector(ops, op)}[${w}]))`;
+      return `sum by (operation) (rate(${selector(`${dur}_count`, op)}[${w}]))`;
     case 'meanMs':
       return `sum by (operation) (rate(${selector(`${dur}_sum`, op)}[${w}])) / sum by (operation) (rate(${selector(`${dur}_count`, op)}[${w}])) * 1000`;
     case 'p50Ms':
