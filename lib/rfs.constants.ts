@@ -20,3 +20,9 @@ export const RFS_HTTP_ERROR_STATUS_METADATA = 'rfs:http-error-status';
 
 /** Metadata key set by `@LogResultOperation(...)` on a wrapped method. */
 export const RFS_LOG_OPERATION_METADATA = 'rfs:log-operation';
+
+/**
+ * Metadata key (class or handler, value `true`) marking routes of nestjs-rfs itself (the
+ * dashboard): the HTTP interceptor neither times, logs nor announces them as operations.
+ */
+export const RFS_UNTRACKED_METADATA = 'rfs:untracked';

@@ -4,12 +4,14 @@ import {
   Get,
   Header,
   Query,
+  SetMetadata,
   UseGuards,
 } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants';
 import type { Provider } from '@nestjs/common';
 import { isMetricWindow } from '../metrics/window-ring';
 import { getRfsOptionsToken } from '../rfs-options.provider';
+import { RFS_UNTRACKED_METADATA } from '../rfs.constants';
 import { RfsModuleOptions } from '../rfs.options';
 import { DashboardOptions } from './dashboard.options';
 import { DASHBOARD_PAGE, DASHBOARD_PAGE_CSP } from './dashboard-page';
@@ -23,6 +25,7 @@ import { DashboardService, type DashboardSnapshot } from './dashboard.service';
  */
 @Controller(new DashboardOptions().path)
 @UseGuards(DashboardGuard)
+@SetMetadata(RFS_UNTRACKED_METADATA, true) // polls are not business operations
 export class RfsDashboardController {
   constructor(private readonly dashboard: DashboardService) {}
 
