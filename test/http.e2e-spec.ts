@@ -878,7 +878,10 @@ describe.each(['express', 'fastify'] as const)(
     beforeAll(async () => {
       ({ app, base } = await start(adapter, {
         environment: 'production',
-        http: { problemTypeBaseUrl: 'https://errors.example.com/' },
+        http: {
+          problemTypeBaseUrl: 'https://errors.example.com/',
+          timingHeader: false,
+        },
       }));
     });
     afterAll(() => app.close());
@@ -905,6 +908,12 @@ describe.each(['express', 'fastify'] as const)(
       expect(body.detail).toBe('item 404 not found');
       expect(body.details).toEqual({ resource: 'item', id: '404' });
       expect(body.type).toBe('https://errors.example.com/not-found');
+    });
+
+    it('http.timingHeader: false leaves Server-Timing out', async () => {
+      const res = await fetch(`${base}/r/ok`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('server-timing')).toBeNull();
     });
 
     it('a thrown defect stays generic', async () => {
