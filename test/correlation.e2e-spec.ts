@@ -153,13 +153,17 @@ function appModule(options: RfsModuleForRootOptions = {}): Type {
 type Type = new (...args: never[]) => unknown;
 
 /** Sends a hand-written request (Node's client refuses hostile header values). */
-function rawCall(port: number, headerLines: string[]): Promise<string> {
+function rawCall(
+  port: number,
+  headerLines: string[],
+  path = '/items/id',
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () => {
       socket.write(
         Buffer.from(
           [
-            'GET /items/id HTTP/1.1',
+            `GET ${path} HTTP/1.1`,
             'Host: 127.0.0.1',
             'Connection: close',
             ...headerLines,
@@ -546,6 +550,35 @@ describe.each(adapters)(
       ).rejects.toThrow(
         /RfsModule is configured 2 times in this application \(imported by .*FeatureModule.*\).*once, in the root module/,
       );
+    });
+
+    it('starts when the same forRoot() result is imported twice (one instance)', async () => {
+      const rfs = RfsModule.forRoot({ logging: false });
+      @Module({ imports: [rfs] })
+      class FeatureModule {}
+      @Module({
+        imports: [rfs, FeatureModule],
+        controllers: [ThingsController],
+      })
+      class SharedModule {}
+      const app = await NestFactory.create(SharedModule, adapter(), {
+        logger: false,
+      });
+      await app.listen(0, '127.0.0.1');
+      try {
+        const port = (app.getHttpServer().address() as AddressInfo).port;
+        const before = CorrelationRejections.count();
+        const raw = await rawCall(
+          port,
+          ['X-Correlation-Id: bad value'],
+          '/things',
+        );
+        expect(CorrelationRejections.count()).toBe(before + 1);
+        const [id] = headerOf(raw, 'x-correlation-id');
+        expect(raw).toContain(`{"id":"${id}"}`);
+      } finally {
+        await app.close();
+      }
     });
 
     it('runs the middleware once per request when the user applies it again', async () => {
