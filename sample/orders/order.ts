@@ -65,3 +65,15 @@ export function parseCreateOrder(
     amountCents: b.amountCents as number,
   });
 }
+
+/** Parses a path id: a positive integer, else 400 with a field error on `id`. */
+export function parseOrderId(raw: string): Result<number, RfsError> {
+  const id = /^[1-9][0-9]{0,14}$/.test(raw) ? Number(raw) : NaN;
+  return Number.isSafeInteger(id)
+    ? ok(id)
+    : err(
+        RfsError.validation([
+          { field: 'id', message: 'must be a positive integer', code: 'type' },
+        ]),
+      );
+}

@@ -91,6 +91,19 @@ export class OrdersRepository {
     }, mapDbError('list'));
   }
 
+  /** Up to `limit` orders with an id above `afterId`, by id (keyset pagination for streams). */
+  listAfter(afterId: number, limit: number): Result<Order[], RfsError> {
+    return R.fromThrowable(
+      () =>
+        (
+          this.db
+            .prepare('SELECT * FROM orders WHERE id > ? ORDER BY id LIMIT ?')
+            .all(afterId, limit) as OrderRow[]
+        ).map(toOrder),
+      mapDbError('list'),
+    );
+  }
+
   setStatus(id: number, status: Order['status']): Result<Order, RfsError> {
     return R.fromThrowable(
       () =>
