@@ -10,7 +10,7 @@ import type { OperationOutcome } from './outcome';
 
 /** Time marks of one run, shared by every step of that run (see `logStep`). */
 interface RunTiming {
-  /** `performance.now()` when the run started. */
+  /** `performance.now()` when the run (or its first logged mono) started. */
   readonly start: number;
   /** When the previous logged step ended (or `start`). */
   mark: number;
@@ -19,13 +19,77 @@ interface RunTiming {
 /** State of one run: the cancellation signal and the timing marks. */
 interface RunContext {
   readonly signal: AbortSignal;
-  readonly timing: RunTiming;
+  /**
+   * Set when a mono with log methods starts running: reading the clock costs more than a
+   * whole synchronous chain, so runs without logging never do.
+   */
+  timing: RunTiming | undefined;
 }
 
 /** What a source produces: a Result right away, or later. */
 type Step<T, E> = Result<T, E> | Promise<Result<T, E>>;
 /** The body of a MonoResult: called once per run. */
 type Source<T, E> = (ctx: RunContext) => Step<T, E>;
+
+type AnyResult = Result<unknown, unknown>;
+
+/** Step kinds the run loop executes inline (no closure per step). */
+const KIND_CUSTOM = 0; // fn(previous Result, ctx)
+const KIND_MAP = 1; // fn(value) on Ok
+const KIND_FLAT_MAP = 2; // fn(value) on Ok → Result | MonoResult | Promise
+const KIND_THUNK = 3; // fn(signal) → Result | Promise of a Result (fromAsync)
+
+/**
+ * One step of a chain (every MonoResult is one: the last step, linked to the previous ones).
+ * A step returns a Result, or a native Promise that the run loop awaits.
+ */
+interface StepNode {
+  readonly kind: number;
+  readonly fn: (x: never, ctx: RunContext) => unknown;
+  /** Set when the promise the step returns comes from user code: its value is checked. */
+  readonly where: string | undefined;
+  /** `fromPromise`: the promise holds a plain value (→ Ok) and rejections are mapped. */
+  readonly raw: boolean;
+  /** Maps a rejection of the promise the step returns to an error (→ Err), not a defect. */
+  readonly mapReject: ((cause: unknown) => unknown) | undefined;
+}
+
+/** Runs one step on the previous Result. */
+function exec(node: StepNode, r: AnyResult, ctx: RunContext): unknown {
+  switch (node.kind) {
+    case KIND_MAP:
+      return r.isOk()
+        ? new Ok((node.fn as (v: unknown) => unknown)(r.value))
+        : r;
+    case KIND_FLAT_MAP:
+      if (r.isErr()) return r;
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      return toStep(
+        (node.fn as (v: unknown) => ResultSource<unknown, unknown>)(r.value),
+        ctx,
+        node.where!,
+      );
+    case KIND_THUNK:
+      return runThunk(node, ctx);
+    default:
+      return (node.fn as (r: AnyResult, ctx: RunContext) => unknown)(r, ctx);
+  }
+}
+
+/** The `fromAsync` step: a sync throw is mapped by `mapReject` when given, else a defect. */
+function runThunk(node: StepNode, ctx: RunContext): unknown {
+  const signal = ctx.signal;
+  if (signal.aborted) throw signal.reason;
+  let out: unknown;
+  try {
+    out = (node.fn as (signal: AbortSignal) => unknown)(signal);
+  } catch (cause) {
+    if (node.mapReject === undefined) throw cause;
+    return new Err(node.mapReject(cause));
+  }
+  if (out instanceof Promise) return out;
+  return isThenable(out) ? Promise.resolve(out) : checkResult(out, node.where!);
+}
 
 /** Anything `flatMap`/`orElse`/`defer` accept as "the next Result". */
 export type ResultSource<T, E> =
@@ -37,8 +101,17 @@ const NEVER_ABORTED: AbortSignal = new AbortController().signal;
 const now = (): number => performance.now();
 
 function newContext(signal: AbortSignal): RunContext {
+  return { signal, timing: undefined };
+}
+
+/** The run's timing marks (started now if no logged mono started them yet). */
+function timingOf(ctx: RunContext): RunTiming {
+  return (ctx.timing ??= startTiming());
+}
+
+function startTiming(): RunTiming {
   const t = now();
-  return { signal, timing: { start: t, mark: t } };
+  return { start: t, mark: t };
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -62,18 +135,96 @@ function describe(value: unknown): string {
   return value.constructor?.name ?? 'object';
 }
 
+/**
+ * Runs a mono within a run: the steps run synchronously while they return Results; at the
+ * first promise the rest continues in {@link continueAsync}.
+ */
+function runMono<T, E>(m: MonoResult<T, E>, ctx: RunContext): Step<T, E> {
+  if (m.timed && ctx.timing === undefined) ctx.timing = startTiming();
+  const nodes = m.steps ?? stepsOf(m);
+  let r: unknown = undefined;
+  for (let i = 0; i < nodes.length; i++) {
+    const out = exec(nodes[i], r as AnyResult, ctx);
+    if (out instanceof Promise) {
+      return continueAsync(out, nodes, i, ctx) as Promise<Result<T, E>>;
+    }
+    r = out;
+  }
+  return r as Result<T, E>;
+}
+
+/** Lists a chain's steps from its source (cached on the mono: chains are immutable). */
+function stepsOf(m: MonoResult<unknown, unknown>): readonly StepNode[] {
+  let n = 0;
+  for (let x: MonoResult<unknown, unknown> | undefined = m; x; x = x.prev) n++;
+  const steps = new Array<StepNode>(n);
+  for (let x: MonoResult<unknown, unknown> | undefined = m; x; x = x.prev) {
+    steps[--n] = x;
+  }
+  m.steps = steps;
+  return steps;
+}
+
+/**
+ * The asynchronous rest of a run: one `await` per step that returned a promise (V8's fast
+ * await path: no closure or extra promise per step), the synchronous steps in between.
+ */
+async function continueAsync(
+  pending: Promise<unknown>,
+  nodes: readonly StepNode[],
+  i: number,
+  ctx: RunContext,
+): Promise<AnyResult> {
+  let out: unknown = pending;
+  let r: AnyResult;
+  for (;;) {
+    const node = nodes[i];
+    if (!(out instanceof Promise)) {
+      r = out as AnyResult;
+    } else if (node.mapReject === undefined) {
+      const v = await out;
+      r = node.raw
+        ? new Ok(v)
+        : node.where === undefined
+          ? (v as AnyResult)
+          : checkResult(v, node.where);
+    } else {
+      let v: unknown;
+      let rejected = false;
+      try {
+        v = await out;
+      } catch (cause) {
+        if (ctx.signal.aborted) throw ctx.signal.reason;
+        rejected = true;
+        v = node.mapReject(cause);
+      }
+      r = rejected
+        ? new Err(v)
+        : node.raw
+          ? new Ok(v)
+          : checkResult(v, node.where ?? 'MonoResult thunk');
+    }
+    if (++i === nodes.length) return r;
+    out = exec(nodes[i], r, ctx);
+  }
+}
+
 /** Turns what a callback returned into a step of the current run. */
 function toStep<T, E>(
   value: ResultSource<T, E>,
   ctx: RunContext,
   where: string,
-): Step<T, E> {
-  if (value instanceof MonoResult) return value.source(ctx);
+): Step<T, E> | Promise<unknown> {
+  if (value instanceof MonoResult) return runMono(value, ctx);
   if (isResult(value)) return value as Result<T, E>;
-  if (isThenable(value)) {
-    return Promise.resolve(value).then((r) => checkResult<T, E>(r, where));
-  }
+  if (value instanceof Promise) return value;
+  if (isThenable(value)) return Promise.resolve(value);
   return checkResult<T, E>(value, where);
+}
+
+/** A Source that runs `m` (for operators that wrap the whole upstream). */
+function sourceOf<T, E>(m: MonoResult<T, E>): Source<T, E> {
+  return (ctx) => runMono(m, ctx);
 }
 
 /** True when `error` is the run's own abort (a cancellation, not a failure to log). */
@@ -85,19 +236,7 @@ function outcomeOf(r: Result<unknown, unknown>): OperationOutcome {
   return r.isOk() ? 'ok' : 'err';
 }
 
-/** Runs `src` and hands its Result (sync or async) to `onResult`. */
-function chain<T, E, U, F>(
-  src: Source<T, E>,
-  ctx: RunContext,
-  onResult: (r: Result<T, E>, ctx: RunContext) => Step<U, F>,
-): Step<U, F> {
-  const s = src(ctx);
-  return s instanceof Promise
-    ? s.then((r) => onResult(r, ctx))
-    : onResult(s, ctx);
-}
-
-/** Like {@link chain}, also observing defects (sync throws and rejections). */
+/** Runs `src`, also observing defects (sync throws and rejections). */
 function observe<T, E>(
   src: Source<T, E>,
   ctx: RunContext,
@@ -329,11 +468,81 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
   /** Phantom fields carrying `T`/`E` for inference; never set at run time. */
   declare readonly __monoTypes?: { value: T; error: E };
 
+  // Fields are `declare`d and assigned in the constructor: emitted class fields are
+  // initialised with define semantics, which V8 11 (Node 20) runs several times slower, and
+  // a chain allocates one MonoResult per operator.
+  /** @internal The previous step (`undefined` for a source). */
+  declare readonly prev: MonoResult<unknown, unknown> | undefined;
+  /** @internal How the run loop executes `fn`. */
+  declare readonly kind: number;
+  /** @internal The step's function. */
+  declare readonly fn: (x: never, ctx: RunContext) => unknown;
+  /** @internal True when the chain holds log methods (the run then reads the clock). */
+  declare readonly timed: boolean;
+  /** @internal Label of user code whose promised value is checked. */
+  declare readonly where: string | undefined;
+  /** @internal The step's promise holds a plain value (`fromPromise`). */
+  declare readonly raw: boolean;
+  /** @internal Maps a rejection of the step's promise to an error. */
+  declare readonly mapReject: ((cause: unknown) => unknown) | undefined;
+  /** @internal The steps from the source to this one; built on the first run. */
+  declare steps: readonly StepNode[] | undefined;
+
   /** @internal Use the static constructors. */
   constructor(
-    /** @internal The body, called once per run. */
-    readonly source: Source<T, E>,
-  ) {}
+    prev: MonoResult<unknown, unknown> | undefined,
+    kind: number,
+    fn: (x: never, ctx: RunContext) => unknown,
+    timed = false,
+    where: string | undefined = undefined,
+    raw = false,
+    mapReject: ((cause: unknown) => unknown) | undefined = undefined,
+  ) {
+    (this as { prev: unknown }).prev = prev;
+    (this as { kind: number }).kind = kind;
+    (this as { fn: unknown }).fn = fn;
+    (this as { timed: boolean }).timed = timed;
+    (this as { where: unknown }).where = where;
+    (this as { raw: boolean }).raw = raw;
+    (this as { mapReject: unknown }).mapReject = mapReject;
+    this.steps = undefined;
+  }
+
+  /** @internal A mono whose single step is `source`. */
+  static fromSource<T, E>(
+    source: Source<T, E>,
+    timed = false,
+  ): MonoResult<T, E> {
+    return new MonoResult<T, E>(
+      undefined,
+      KIND_CUSTOM,
+      (_r: unknown, ctx: RunContext) => source(ctx),
+      timed,
+    );
+  }
+
+  /** @internal This chain plus one step (fused: no promise unless the step returns one). */
+  private step<U, F>(
+    fn: (r: Result<T, E>, ctx: RunContext) => unknown,
+    where?: string,
+    kind: number = KIND_CUSTOM,
+  ): MonoResult<U, F> {
+    return new MonoResult<U, F>(
+      this as MonoResult<unknown, unknown>,
+      kind,
+      fn as (x: never, ctx: RunContext) => unknown,
+      this.timed,
+      where,
+    );
+  }
+
+  /** @internal A mono wrapping this whole chain (timeout, retry, cache, log methods, …). */
+  private wrap<U, F>(
+    source: Source<U, F>,
+    timed = this.timed,
+  ): MonoResult<U, F> {
+    return MonoResult.fromSource(source, timed);
+  }
 
   // ───────────────────────────── constructors ─────────────────────────────
 
@@ -345,7 +554,7 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
   static ok<T>(value: T): MonoResult<T, never>;
   static ok<T>(value?: T): MonoResult<T | undefined, never> {
     const r = new Ok<T | undefined, never>(value);
-    return new MonoResult(() => r);
+    return new MonoResult(undefined, KIND_CUSTOM, () => r);
   }
 
   /**
@@ -354,12 +563,12 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
    */
   static err<E>(error: E): MonoResult<never, E> {
     const r = new Err<never, E>(error);
-    return new MonoResult(() => r);
+    return new MonoResult(undefined, KIND_CUSTOM, () => r);
   }
 
   /** A mono that yields the given Result. */
   static fromResult<T, E>(result: Result<T, E>): MonoResult<T, E> {
-    return new MonoResult(() => result);
+    return new MonoResult(undefined, KIND_CUSTOM, () => result);
   }
 
   /**
@@ -380,7 +589,7 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
     thunk: (signal: AbortSignal) => PromiseLike<T> | T,
     mapErr: (cause: unknown) => E,
   ): MonoResult<T, E> {
-    return new MonoResult<T, E>((ctx) => {
+    const fn = (_r: unknown, ctx: RunContext): unknown => {
       const signal = ctx.signal;
       if (signal.aborted) throw signal.reason;
       let value: PromiseLike<T> | T;
@@ -389,15 +598,18 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
       } catch (cause) {
         return new Err(mapErr(cause));
       }
-      if (!isThenable(value)) return new Ok(value as T);
-      return Promise.resolve(value).then(
-        (v) => new Ok<T, E>(v),
-        (cause: unknown) => {
-          if (signal.aborted) throw signal.reason;
-          return new Err<T, E>(mapErr(cause));
-        },
-      );
-    });
+      if (value instanceof Promise) return value;
+      return isThenable(value) ? Promise.resolve(value) : new Ok(value);
+    };
+    return new MonoResult<T, E>(
+      undefined,
+      KIND_CUSTOM,
+      fn,
+      false,
+      undefined,
+      true,
+      mapErr,
+    );
   }
 
   /**
@@ -409,35 +621,25 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
     thunk: (signal: AbortSignal) => PromiseLike<Result<T, E>> | Result<T, E>,
     mapErr?: (cause: unknown) => E,
   ): MonoResult<T, E> {
-    return new MonoResult<T, E>((ctx) => {
-      const signal = ctx.signal;
-      if (signal.aborted) throw signal.reason;
-      let out: PromiseLike<Result<T, E>> | Result<T, E>;
-      try {
-        out = thunk(signal);
-      } catch (cause) {
-        if (mapErr === undefined) throw cause;
-        return new Err(mapErr(cause));
-      }
-      if (!isThenable(out))
-        return checkResult(out, 'MonoResult.fromAsync thunk');
-      const p = Promise.resolve(out).then((r) =>
-        checkResult<T, E>(r, 'MonoResult.fromAsync thunk'),
-      );
-      if (mapErr === undefined) return p;
-      return p.then(undefined, (cause: unknown) => {
-        if (signal.aborted) throw signal.reason;
-        return new Err<T, E>(mapErr(cause));
-      });
-    });
+    return new MonoResult<T, E>(
+      undefined,
+      KIND_THUNK,
+      thunk as (x: never) => unknown,
+      false,
+      'MonoResult.fromAsync thunk',
+      false,
+      mapErr,
+    );
   }
 
   /** Builds the mono on each run (the factory runs lazily, once per run). */
   static defer<T, E>(factory: () => ResultSource<T, E>): MonoResult<T, E> {
-    return new MonoResult<T, E>((ctx) => {
+    const where = 'MonoResult.defer factory';
+    const fn = (_r: unknown, ctx: RunContext): unknown => {
       if (ctx.signal.aborted) throw ctx.signal.reason;
-      return toStep(factory(), ctx, 'MonoResult.defer factory');
-    });
+      return toStep(factory(), ctx, where);
+    };
+    return new MonoResult<T, E>(undefined, KIND_CUSTOM, fn, false, where);
   }
 
   /**
@@ -450,7 +652,7 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
     mapErr: (error: unknown) => E,
     emptyErr: () => E,
   ): MonoResult<T, E> {
-    return new MonoResult<T, E>((ctx) => {
+    return MonoResult.fromSource<T, E>((ctx) => {
       const signal = ctx.signal;
       if (signal.aborted) throw signal.reason;
       return new Promise<Result<T, E>>((resolve, reject) => {
@@ -500,7 +702,7 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
   run(signal?: AbortSignal): Promise<Result<T, E>> {
     if (signal === undefined) {
       try {
-        const s = this.source(newContext(NEVER_ABORTED));
+        const s = runMono(this, newContext(NEVER_ABORTED));
         return s instanceof Promise ? s : Promise.resolve(s);
       } catch (error) {
         return Promise.reject(error);
@@ -512,7 +714,7 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
       signal.addEventListener('abort', onAbort, { once: true });
       let s: Step<T, E>;
       try {
-        s = this.source(newContext(signal));
+        s = runMono(this, newContext(signal));
       } catch (error) {
         signal.removeEventListener('abort', onAbort);
         reject(error);
@@ -575,18 +777,14 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
 
   /** Transforms the Ok value (a throw in `fn` is a defect). */
   map<U>(fn: (value: T) => U): MonoResult<U, E> {
-    const src = this.source;
-    const onResult = (r: Result<T, E>): Result<U, E> =>
-      r.isOk() ? new Ok(fn(r.value)) : (r as unknown as Err<U, E>);
-    return new MonoResult((ctx) => chain(src, ctx, onResult));
+    return this.step<U, E>(fn as never, undefined, KIND_MAP);
   }
 
   /** Transforms the error (a throw in `fn` is a defect). */
   mapErr<F>(fn: (error: E) => F): MonoResult<T, F> {
-    const src = this.source;
     const onResult = (r: Result<T, E>): Result<T, F> =>
       r.isErr() ? new Err(fn(r.error)) : (r as unknown as Ok<T, F>);
-    return new MonoResult((ctx) => chain(src, ctx, onResult));
+    return this.step<T, F>(onResult);
   }
 
   /**
@@ -594,13 +792,11 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
    * or a Promise of a Result. Errs skip it.
    */
   flatMap<U, F>(fn: (value: T) => ResultSource<U, F>): MonoResult<U, E | F> {
-    const src = this.source;
-    const onResult = (r: Result<T, E>, ctx: RunContext): Step<U, E | F> => {
-      if (r.isErr()) return r as unknown as Err<U, E>;
-      if (ctx.signal.aborted) throw ctx.signal.reason;
-      return toStep(fn(r.value), ctx, 'MonoResult.flatMap callback');
-    };
-    return new MonoResult<U, E | F>((ctx) => chain(src, ctx, onResult));
+    return this.step<U, E | F>(
+      fn as never,
+      'MonoResult.flatMap callback',
+      KIND_FLAT_MAP,
+    );
   }
 
   /** Alias of {@link MonoResult.flatMap}. */
@@ -613,18 +809,16 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
    * its error type replaces `E`.
    */
   orElse<U, F>(fn: (error: E) => ResultSource<U, F>): MonoResult<T | U, F> {
-    const src = this.source;
-    const onResult = (r: Result<T, E>, ctx: RunContext): Step<T | U, F> => {
+    const onResult = (r: Result<T, E>, ctx: RunContext): unknown => {
       if (r.isOk()) return r as unknown as Ok<T, F>;
       if (ctx.signal.aborted) throw ctx.signal.reason;
       return toStep(fn(r.error), ctx, 'MonoResult.orElse callback');
     };
-    return new MonoResult<T | U, F>((ctx) => chain(src, ctx, onResult));
+    return this.step<T | U, F>(onResult, 'MonoResult.orElse callback');
   }
 
   /** Replaces an Err by `Ok(await fn(error))`; `fn` may be sync or async (a throw is a defect). */
   recover<U>(fn: (error: E) => U | PromiseLike<U>): MonoResult<T | U, never> {
-    const src = this.source;
     const onResult = (r: Result<T, E>): Step<T | U, never> => {
       if (r.isOk()) return r as unknown as Ok<T, never>;
       const v = fn(r.error);
@@ -632,16 +826,15 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
         ? Promise.resolve(v).then((x) => new Ok<T | U, never>(x))
         : new Ok(v as U);
     };
-    return new MonoResult<T | U, never>((ctx) => chain(src, ctx, onResult));
+    return this.step<T | U, never>(onResult);
   }
 
   /** Replaces an Err by `Ok(value)`. */
   recoverWith<U>(value: U): MonoResult<T | U, never> {
-    const src = this.source;
     const fallback = new Ok<U, never>(value);
     const onResult = (r: Result<T, E>): Result<T | U, never> =>
       r.isOk() ? (r as unknown as Ok<T, never>) : fallback;
-    return new MonoResult<T | U, never>((ctx) => chain(src, ctx, onResult));
+    return this.step<T | U, never>(onResult);
   }
 
   /**
@@ -649,24 +842,22 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
    * throws or rejects never changes the outcome.
    */
   tap(fn: (value: T) => unknown): MonoResult<T, E> {
-    const src = this.source;
     const onResult = (r: Result<T, E>): Step<T, E> => {
       if (r.isErr()) return r;
       const p = callObserver(fn, r.value);
       return p === undefined ? r : p.then(() => r);
     };
-    return new MonoResult((ctx) => chain(src, ctx, onResult));
+    return this.step<T, E>(onResult);
   }
 
   /** Observes the error, like {@link MonoResult.tap}. */
   tapErr(fn: (error: E) => unknown): MonoResult<T, E> {
-    const src = this.source;
     const onResult = (r: Result<T, E>): Step<T, E> => {
       if (r.isOk()) return r;
       const p = callObserver(fn, r.error);
       return p === undefined ? r : p.then(() => r);
     };
-    return new MonoResult((ctx) => chain(src, ctx, onResult));
+    return this.step<T, E>(onResult);
   }
 
   /**
@@ -674,8 +865,8 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
    * an async `fn` is awaited, and a throw or rejection in `fn` becomes the run's defect.
    */
   finally(fn: () => unknown): MonoResult<T, E> {
-    const src = this.source;
-    return new MonoResult<T, E>((ctx) => {
+    const src = sourceOf(this);
+    return this.wrap<T, E>((ctx) => {
       let p: Promise<Result<T, E>>;
       try {
         const s = src(ctx);
@@ -692,12 +883,11 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
     predicate: (value: T) => boolean,
     errorFactory: (value: T) => F,
   ): MonoResult<T, E | F> {
-    const src = this.source;
     const onResult = (r: Result<T, E>): Result<T, E | F> =>
       r.isErr() || predicate(r.value)
         ? (r as Result<T, E | F>)
         : new Err(errorFactory(r.value));
-    return new MonoResult<T, E | F>((ctx) => chain(src, ctx, onResult));
+    return this.step<T, E | F>(onResult);
   }
 
   /**
@@ -717,9 +907,9 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
     options: TimeoutOptions = {},
   ): MonoResult<T, E | RfsError> {
     checkNonNegative('MonoResult.timeout', 'ms', ms);
-    const src = this.source;
+    const src = sourceOf(this);
     const operation = options.operation ?? 'MonoResult';
-    return new MonoResult<T, E | RfsError>((ctx) =>
+    return this.wrap<T, E | RfsError>((ctx) =>
       withChildSignal<T, E | RfsError>(ctx, (child, resolve, reject) => {
         const timer = setTimeout(() => {
           const error = RfsError.timeout(operation, ms);
@@ -800,8 +990,8 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
       const capped = Math.min(base, maxDelayMs);
       return jitter === 0 ? capped : capped * (1 - jitter * Math.random());
     };
-    const src = this.source;
-    return new MonoResult<T, E>(async (ctx) => {
+    const src = sourceOf(this);
+    return this.wrap<T, E>(async (ctx) => {
       for (let retry = 1; ; retry++) {
         const r = await src(ctx);
         if (r.isOk() || retry > times || (when !== undefined && !when(r.error)))
@@ -825,11 +1015,11 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
   cache(options: CacheOptions = {}): MonoResult<T, E> {
     checkNonNegative('MonoResult.cache', 'ttlMs', options.ttlMs);
     const ttlMs = options.ttlMs ?? Infinity;
-    const src = this.source;
+    const src = sourceOf(this);
     let pending: Promise<Result<T, E>> | undefined;
     let value: Result<T, E> | undefined;
     let expiresAt = 0;
-    return new MonoResult<T, E>((ctx) => {
+    return this.wrap<T, E>((ctx) => {
       if (value !== undefined) {
         if (Date.now() < expiresAt) return value;
         value = undefined;
@@ -877,7 +1067,7 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
    * their error; a defect still rejects the run. Cancellations are not logged.
    */
   logStep(name: string, options: LogStepOptions = {}): MonoResult<T, E> {
-    const src = this.source;
+    const src = sourceOf(this);
     const level = options.level;
     const record = (
       outcome: OperationOutcome,
@@ -889,9 +1079,9 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
         kind: 'step',
         name,
         outcome,
-        durationMs: t - ctx.timing.mark,
+        durationMs: t - timingOf(ctx).mark,
       };
-      ctx.timing.mark = t;
+      timingOf(ctx).mark = t;
       if (outcome !== 'ok') rec.error = error;
       if (level !== undefined) rec.level = level;
       emitResultLog(rec);
@@ -901,7 +1091,10 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
     const onDefect = (error: unknown, ctx: RunContext): void => {
       if (!isAbort(ctx, error)) record('defect', error, ctx);
     };
-    return new MonoResult((ctx) => observe(src, ctx, onResult, onDefect));
+    return this.wrap<T, E>(
+      (ctx) => observe(src, ctx, onResult, onDefect),
+      true,
+    );
   }
 
   /**
@@ -910,7 +1103,7 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
    * context is also the record's `name`.
    */
   logError(context?: unknown): MonoResult<T, E> {
-    const src = this.source;
+    const src = sourceOf(this);
     const name = typeof context === 'string' ? context : undefined;
     const record = (
       outcome: OperationOutcome,
@@ -920,7 +1113,7 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
       const rec: MutableLogRecord = {
         kind: 'error',
         outcome,
-        durationMs: now() - ctx.timing.start,
+        durationMs: now() - timingOf(ctx).start,
         error,
       };
       if (name !== undefined) rec.name = name;
@@ -933,7 +1126,10 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
     const onDefect = (error: unknown, ctx: RunContext): void => {
       if (!isAbort(ctx, error)) record('defect', error, ctx);
     };
-    return new MonoResult((ctx) => observe(src, ctx, onResult, onDefect));
+    return this.wrap<T, E>(
+      (ctx) => observe(src, ctx, onResult, onDefect),
+      true,
+    );
   }
 
   /**
@@ -946,14 +1142,14 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
     options: LogPerformanceOptions = {},
   ): MonoResult<T, E> {
     checkNonNegative('MonoResult.logPerformance', 'slowMs', options.slowMs);
-    const src = this.source;
+    const src = sourceOf(this);
     const slowMs = options.slowMs;
     const record = (
       outcome: OperationOutcome,
       error: unknown,
       ctx: RunContext,
     ): void => {
-      const durationMs = now() - ctx.timing.start;
+      const durationMs = now() - timingOf(ctx).start;
       const rec: MutableLogRecord = {
         kind: 'performance',
         name,
@@ -972,7 +1168,10 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
     const onDefect = (error: unknown, ctx: RunContext): void => {
       if (!isAbort(ctx, error)) record('defect', error, ctx);
     };
-    return new MonoResult((ctx) => observe(src, ctx, onResult, onDefect));
+    return this.wrap<T, E>(
+      (ctx) => observe(src, ctx, onResult, onDefect),
+      true,
+    );
   }
 
   // ───────────────────────────── combinators ─────────────────────────────
@@ -1062,7 +1261,7 @@ function combine(
     return out;
   };
   const n = list.length;
-  return new MonoResult<unknown, unknown>((ctx) => {
+  return MonoResult.fromSource<unknown, unknown>((ctx) => {
     if (n === 0) {
       if (ctx.signal.aborted) throw ctx.signal.reason;
       return mode === 'any' ? new Err([]) : new Ok(shape([]));
@@ -1105,14 +1304,18 @@ function combine(
         while (!over && active < concurrency && next < n) {
           const i = next++;
           active++;
-          const t = ctx.timing.mark;
+          // concurrent items measure their steps from the same mark, each on its own
+          const timing = ctx.timing;
           const itemCtx: RunContext = {
             signal: child.signal,
-            timing: { start: ctx.timing.start, mark: t },
+            timing:
+              timing === undefined
+                ? undefined
+                : { start: timing.start, mark: timing.mark },
           };
           let s: Step<unknown, unknown>;
           try {
-            s = list[i].source(itemCtx);
+            s = runMono(list[i], itemCtx);
           } catch (error) {
             fail(error);
             return;
