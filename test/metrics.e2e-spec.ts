@@ -12,6 +12,7 @@ import { NestFactory, type AbstractHttpAdapter } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { LoggerModule } from 'nestjs-pino';
 import { spawnSync } from 'node:child_process';
 import { register } from 'prom-client';
 import {
@@ -21,6 +22,8 @@ import {
   RfsError,
   RfsModule,
   RfsOperation,
+  LogResultOperation,
+  rfsPinoHttp,
   type RfsModuleForRootOptions,
   err,
   ok,
@@ -271,26 +274,108 @@ describe.each(['express', 'fastify'] as const)(
 
 describe('metrics without prom-client installed', () => {
   it('fails startup with a message naming the package, and starts with metrics: false', async () => {
-    await jest.isolateModulesAsync(async () => {
-      jest.doMock('prom-client', () => {
-        throw Object.assign(new Error("Cannot find module 'prom-client'"), {
-          code: 'MODULE_NOT_FOUND',
+    try {
+      await jest.isolateModulesAsync(async () => {
+        jest.doMock('prom-client', () => {
+          throw Object.assign(new Error("Cannot find module 'prom-client'"), {
+            code: 'MODULE_NOT_FOUND',
+          });
         });
+        const rfs = await import('nestjs-rfs');
+        const { Test } = await import('@nestjs/testing');
+        await expect(
+          Test.createTestingModule({
+            imports: [rfs.RfsModule.forRoot({ logging: false })],
+          }).compile(),
+        ).rejects.toThrow(/package 'prom-client' is not installed/);
+        const moduleRef = await Test.createTestingModule({
+          imports: [rfs.RfsModule.forRoot({ logging: false, metrics: false })],
+        }).compile();
+        const collector = moduleRef.get(rfs.ResultMetricsCollector);
+        collector.record('op', 'ok', 1);
+        expect(collector.getOperationMetrics('op', '1m').total).toBe(1);
+        await moduleRef.close();
       });
-      const rfs = await import('nestjs-rfs');
-      const { Test } = await import('@nestjs/testing');
-      await expect(
-        Test.createTestingModule({
-          imports: [rfs.RfsModule.forRoot({ logging: false })],
-        }).compile(),
-      ).rejects.toThrow(/package 'prom-client' is not installed/);
-      const moduleRef = await Test.createTestingModule({
-        imports: [rfs.RfsModule.forRoot({ logging: false, metrics: false })],
-      }).compile();
-      const collector = moduleRef.get(rfs.ResultMetricsCollector);
-      collector.record('op', 'ok', 1);
-      expect(collector.getOperationMetrics('op', '1m').total).toBe(1);
-      await moduleRef.close();
-    });
+    } finally {
+      // doMock outlives isolateModules: later runtime require('prom-client') calls must work.
+      jest.dontMock('prom-client');
+    }
   });
 });
+
+/** In-memory pino destination: every line parsed. */
+class MemoryStream {
+  readonly lines: Record<string, unknown>[] = [];
+  write(chunk: string): void {
+    this.lines.push(JSON.parse(chunk) as Record<string, unknown>);
+  }
+}
+
+@Injectable()
+class PaymentsService {
+  @LogResultOperation('payments.capture')
+  async capture(amount: number) {
+    await new Promise((r) => setImmediate(r));
+    return amount > 0
+      ? ok(amount)
+      : err(RfsError.validation({ amount: 'must be > 0' }));
+  }
+}
+
+@Controller('payments')
+class PaymentsController {
+  constructor(private readonly payments: PaymentsService) {}
+
+  @Get(':amount')
+  capture(@Param('amount') amount: string) {
+    return this.payments.capture(Number(amount));
+  }
+}
+
+describe.each(['express', 'fastify'] as const)(
+  'metrics next to Result logging on %s',
+  (adapter) => {
+    let app: INestApplication;
+    let base: string;
+    const stream = new MemoryStream();
+
+    beforeAll(async () => {
+      register.clear();
+      @Module({
+        imports: [
+          LoggerModule.forRoot({
+            pinoHttp: [rfsPinoHttp({ level: 'info' }), stream],
+          }),
+          RfsModule.forRoot({ environment: 'development' }),
+          PrometheusModule.register({ defaultMetrics: { enabled: false } }),
+        ],
+        controllers: [PaymentsController],
+        providers: [PaymentsService],
+      })
+      class AppModule {}
+      app = await NestFactory.create(
+        AppModule,
+        adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
+        { logger: false },
+      );
+      await app.listen(0, '127.0.0.1');
+      base = await app.getUrl();
+    });
+    afterAll(() => app.close());
+
+    it('records the duration its log line reports: one timing per operation', async () => {
+      await fetch(`${base}/payments/-5`);
+      const line = stream.lines.find((l) => l.operation === 'payments.capture');
+      expect(line).toMatchObject({ outcome: 'err' });
+      const text = await (await fetch(`${base}/metrics`)).text();
+      const sum =
+        /rfs_operation_duration_seconds_sum\{operation="payments\.capture",outcome="err"\} (\S+)/.exec(
+          text,
+        );
+      expect(Number(sum?.[1])).toBeCloseTo(Number(line!.durationMs) / 1000, 6);
+      expect(text).toContain(
+        'rfs_operations_total{operation="payments.capture",outcome="err",error_code="VALIDATION_ERROR"} 1',
+      );
+    });
+  },
+);
