@@ -24,8 +24,11 @@ const ZERO_SPAN = '0000000000000000';
 
 /** A parsed W3C `traceparent`. */
 export interface TraceParent {
+  /** 32 lowercase hex digits, never all zeros. */
   readonly traceId: string;
+  /** Span id of the caller: 16 lowercase hex digits, never all zeros. */
   readonly parentId: string;
+  /** Trace flags, 2 hex digits (`01` = sampled). */
   readonly flags: string;
 }
 
