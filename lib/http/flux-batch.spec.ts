@@ -38,8 +38,10 @@ describe('BatchCollector', () => {
       404,
     ],
     ['all failed', [db, nf], {}, 500],
-  ] as const)('%s', (_name, items, options, expected, routeStatus = 200) => {
-    expect(collect([...items], options).status(routeStatus)).toBe(expected);
+  ] as Array<
+    [string, unknown[], Partial<FluxResponseOptions>, number, number?]
+  >)('%s', (_name, items, options, expected, routeStatus = 200) => {
+    expect(collect(items, options).status(routeStatus)).toBe(expected);
   });
 
   it('builds the envelope with indexed, redacted errors and exact counts', () => {
