@@ -60,7 +60,11 @@ type Adapter = 'express' | 'fastify';
 
 async function start(
   adapter: Adapter,
-  rfs: { forRoot?: RfsModuleForRootOptions; async?: () => object },
+  rfs: {
+    forRoot?: RfsModuleForRootOptions;
+    async?: () => object;
+    globalPrefix?: string;
+  },
 ): Promise<{ app: INestApplication; base: string }> {
   // Each app gets fresh series in the default registry (the one PrometheusModule serves).
   register.clear();
@@ -83,6 +87,7 @@ async function start(
   const app = await NestFactory.create(AppModule, httpAdapter, {
     logger: false,
   });
+  if (rfs.globalPrefix) app.setGlobalPrefix(rfs.globalPrefix);
   await app.listen(0, '127.0.0.1');
   return { app, base: await app.getUrl() };
 }
@@ -247,6 +252,32 @@ describe.each(['express', 'fastify'] as const)(
         forRoot: { environment: 'production', dashboard: { enabled: true } },
       }));
       expect((await fetch(`${base}/rfs/dashboard`)).status).toBe(200);
+    });
+
+    it('lives under the global prefix and is never counted as an operation', async () => {
+      let base: string;
+      ({ app, base } = await start(adapter, {
+        forRoot: { metrics: { httpMetrics: true } },
+        globalPrefix: 'api',
+      }));
+      await fetch(`${base}/api/orders/1`);
+      expect((await fetch(`${base}/api/rfs/dashboard/ui`)).status).toBe(200);
+      const d = (await (
+        await fetch(`${base}/api/rfs/dashboard`)
+      ).json()) as DashboardSnapshot;
+      const names = d.operations.map((o) => o.operation);
+      expect(names).toEqual(
+        expect.arrayContaining(['orders.get', 'orders.list']),
+      );
+      expect(names.filter((n) => /Dashboard|Prometheus/.test(n))).toEqual([]);
+      expect(
+        d.operations.find((o) => o.operation === 'orders.get')!.total,
+      ).toBe(1);
+      const text = await (await fetch(`${base}/api/metrics`)).text();
+      expect(text).toContain(
+        'rfs_http_requests_total{method="GET",route="/api/orders/:id",status="200"} 1',
+      );
+      expect(text).not.toMatch(/route="[^"]*(dashboard|metrics)/);
     });
 
     it('takes its path and guard from async options', async () => {
