@@ -19,7 +19,8 @@ const RULE_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 /** Labels the alert pipeline sets itself; a rule cannot override them. */
 const RESERVED_LABELS = ['alertname', 'operation', 'severity'];
-const KNOWN_KEYS = [
+/** Every field of an {@link AlertRule}, in documentation order. */
+export const ALERT_RULE_FIELDS: readonly (keyof AlertRule)[] = [
   'name',
   'operation',
   'metric',
@@ -83,9 +84,9 @@ export function validateAlertRule(
   };
 
   for (const key of Object.keys(r)) {
-    if (!KNOWN_KEYS.includes(key))
+    if (!(ALERT_RULE_FIELDS as readonly string[]).includes(key))
       problems.push(
-        `${key} is not a rule field; accepted: ${KNOWN_KEYS.join(', ')}`,
+        `${key} is not a rule field; accepted: ${ALERT_RULE_FIELDS.join(', ')}`,
       );
   }
   if (typeof r.name !== 'string' || !RULE_NAME.test(r.name))
