@@ -11,16 +11,15 @@ export type FluxReport = (
 ) => void;
 
 /**
- * When `value` is a FluxResult, returns a FluxResult over the same items that reports once per
- * subscription — on completion (`err` when any item failed), on an error notification
- * (`defect`) or when the consumer stops early (counts so far); otherwise `undefined`.
+ * A FluxResult over the same items as `flux` that reports once per subscription — on
+ * completion (`err` when any item failed), on an error notification (`defect`) or when the
+ * consumer stops early (the counts so far).
  */
 export function observeFlux(
-  value: unknown,
+  flux: FluxResult<unknown, unknown>,
   report: FluxReport,
-): FluxResult<unknown, unknown> | undefined {
-  if (!(value instanceof FluxResult)) return undefined;
-  const source$ = (value as FluxResult<unknown, unknown>).source$;
+): FluxResult<unknown, unknown> {
+  const source$ = flux.source$;
   return new FluxResult(
     defer(() => {
       const start = performance.now();

@@ -72,6 +72,12 @@ class Orders {
   }
 
   @LogResultOperation()
+  async asyncFlux(): Promise<FluxResult<number, string>> {
+    await Promise.resolve();
+    return FluxResult.fromResults([ok(1), ok(2)]);
+  }
+
+  @LogResultOperation()
   brokenFlux(): FluxResult<number, string> {
     return FluxResult.fromResults(throwError(() => boom));
   }
@@ -243,6 +249,16 @@ describe('@LogResultOperation', () => {
       flux: { ok: 2, err: 1 },
     });
     expect(lines[0]).not.toHaveProperty('error');
+  });
+
+  it('logs a FluxResult resolved by an async method when the stream completes', async () => {
+    const { lines } = setup();
+    const f = await new Orders().asyncFlux();
+    expect(lines).toHaveLength(0);
+    expect(await f.collect()).toEqual(ok([1, 2]));
+    expect(lines.map((l) => [l.operation, l.outcome, l.flux])).toEqual([
+      ['Orders.asyncFlux', 'ok', { ok: 2, err: 0 }],
+    ]);
   });
 
   it('logs an erroring FluxResult as a defect', async () => {

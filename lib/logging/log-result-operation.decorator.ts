@@ -5,6 +5,7 @@ import type {
   OperationLogOptions,
 } from '../operations/operation-event';
 import { OperationHub } from '../operations/operation-hub';
+import { FluxResult } from '../result/flux-result';
 import { MonoResult } from '../result/mono-result';
 import { isResult } from '../result/result';
 import { RFS_LOG_OPERATION_METADATA } from '../rfs.constants';
@@ -143,6 +144,8 @@ function settle(
   if (out instanceof Promise) {
     return out.then(
       (value: unknown) => {
+        // an async method resolving to a FluxResult is reported when the stream completes
+        if (value instanceof FluxResult) return wrapFlux(spec, args, value);
         emitValue(hub, spec, start, args, value);
         return value;
       },
@@ -153,7 +156,21 @@ function settle(
     );
   }
   if (out instanceof MonoResult) return wrapMono(spec, args, out as AnyMono);
-  const flux = observeFlux(out, (outcome, counts, durationMs, error) =>
+  if (out instanceof FluxResult) return wrapFlux(spec, args, out);
+  if (isThenable(out)) {
+    return settle(hub, spec, start, args, Promise.resolve(out));
+  }
+  emitValue(hub, spec, start, args, out);
+  return out;
+}
+
+/** A FluxResult over the same items that reports once per subscription, on completion. */
+function wrapFlux(
+  spec: Spec,
+  args: unknown[],
+  flux: FluxResult<unknown, unknown>,
+): FluxResult<unknown, unknown> {
+  return observeFlux(flux, (outcome, counts, durationMs, error) =>
     emit(OperationHub.current(), {
       operation: spec.operation,
       outcome,
@@ -166,21 +183,6 @@ function settle(
       log: spec.log,
     }),
   );
-  if (flux !== undefined) return flux;
-  if (isThenable(out)) {
-    return Promise.resolve(out).then(
-      (value: unknown) => {
-        emitValue(hub, spec, start, args, value);
-        return value;
-      },
-      (error: unknown) => {
-        emitDefect(hub, spec, start, args, error);
-        throw error;
-      },
-    );
-  }
-  emitValue(hub, spec, start, args, out);
-  return out;
 }
 
 /** A mono that runs `mono` and reports each run (timed from the run's start). */
