@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
+import pino from 'pino';
 import {
   AlertmanagerNotifier,
   type AlertNotifier,
@@ -35,12 +36,16 @@ function quietRoute(url: string | undefined): boolean {
   imports: [
     // nestjs-pino as its README says, with pino-http's request id = the correlation id.
     LoggerModule.forRoot({
-      pinoHttp: rfsPinoHttp({
-        level: process.env.LOG_LEVEL ?? 'info',
-        autoLogging: { ignore: (req) => quietRoute(req.url) },
-        // Lines written inside a request carry its id, not the whole request.
-        quietReqLogger: true,
-      }),
+      pinoHttp: [
+        rfsPinoHttp({
+          level: process.env.LOG_LEVEL ?? 'info',
+          autoLogging: { ignore: (req) => quietRoute(req.url) },
+          // Lines written inside a request carry its id, not the whole request.
+          quietReqLogger: true,
+        }),
+        // Synchronous stdout keeps log lines and the startup banner in order.
+        pino.destination({ dest: 1, sync: true }),
+      ],
     }),
     // GET /metrics (prom-client default registry, where nestjs-rfs registers its series too).
     PrometheusModule.register(),

@@ -9,8 +9,6 @@ async function bootstrap(): Promise<void> {
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await app.listen(PORT, '127.0.0.1');
-  // Let the buffered startup lines out first, so the URLs are the last thing printed.
-  await new Promise((resolve) => setImmediate(resolve));
   const base = `http://127.0.0.1:${PORT}`;
   process.stdout.write(
     [
