@@ -93,4 +93,17 @@ describe('OperationStats percentiles', () => {
     const exact = exactQuantile(sorted, 0.99);
     expect(Math.abs(p99 - exact) / exact).toBeLessThanOrEqual(0.02);
   });
+
+  it('keeps counting when a clock goes back to a completed (compacted) slot', () => {
+    const stats = new OperationStats('op');
+    stats.add(T0 + 10_000, 'ok', 5, undefined);
+    stats.add(T0 + 20_000, 'ok', 50, undefined); // folds and compacts the first slot
+    stats.add(T0 + 10_000, 'ok', 500, undefined); // back in time, wide value: bins must grow
+    stats.add(T0 + 10_000, 'ok', 500, undefined);
+    const m = stats.metrics(T0 + 20_000, '1m');
+    expect(m.total).toBe(4);
+    expect(Math.abs(m.p50Ms - 50) / 50).toBeLessThanOrEqual(0.02);
+    expect(m.maxMs).toBe(500);
+    expect(Math.abs(m.p99Ms - 500) / 500).toBeLessThanOrEqual(0.02);
+  });
 });

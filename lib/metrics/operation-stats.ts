@@ -55,6 +55,8 @@ export class OperationStats {
    * queries of the coarser windows include it.
    */
   private pending: WindowSlot | undefined;
+  /** Per coarse ring, the slot the last fold wrote (compacted when folds move past it). */
+  private readonly foldTargets: (WindowSlot | undefined)[] = [];
 
   /** Adds one finished operation to every window. */
   add(
@@ -91,7 +93,7 @@ export class OperationStats {
     // A clock that went backwards (tests) simply starts a new slot; nothing is folded twice.
     if (pending !== undefined && pending.index < fine.indexAt(now))
       this.fold(pending);
-    const slot = fine.current(now);
+    const slot = fine.current(now).writable();
     this.pending = slot;
     return slot;
   }
@@ -101,6 +103,10 @@ export class OperationStats {
     const t = fine.index * this.rings[0].widthMs;
     for (let i = 1; i < this.rings.length; i++) {
       const s = this.rings[i].current(t);
+      // A coarse slot is complete once folds move on to the next one.
+      const last = this.foldTargets[i];
+      if (last !== undefined && last !== s) last.compact();
+      this.foldTargets[i] = s.writable();
       s.ok += fine.ok;
       s.err += fine.err;
       s.defect += fine.defect;
@@ -115,6 +121,7 @@ export class OperationStats {
           errors.set(code, (errors.get(code) ?? 0) + n);
       }
     }
+    fine.compact();
   }
 
   /** Slots making up `ring`'s window at `now`: its own, plus the unfolded 1 m slot. */
@@ -193,6 +200,7 @@ export class OperationStats {
   clear(): void {
     for (const r of this.rings) r.clear();
     this.pending = undefined;
+    this.foldTargets.length = 0;
     this.failTimes.length = 0;
     this.failIds.length = 0;
     this.failNext = 0;
