@@ -15,3 +15,4 @@ export * from './recording-alert.notifier';
 export * from './telemetry.assertions';
 export * from './rfs-testing.module';
 export * from './result-test-context';
+export * from './rfs-test-doubles';

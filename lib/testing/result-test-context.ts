@@ -1,9 +1,12 @@
 import type {
   DynamicModule,
   ForwardReference,
+  INestApplication,
   Provider,
   Type,
 } from '@nestjs/common';
+import type { AbstractHttpAdapter } from '@nestjs/core';
+import type { AddressInfo } from 'node:net';
 import type { TestingModule } from '@nestjs/testing';
 import { ResultAlertService } from '../alerts/result-alert.service';
 import type { AlertEvent } from '../alerts/alert-event';
@@ -15,9 +18,9 @@ import { RfsLogCapture } from './rfs-log.capture';
 import { RfsTestClock } from './rfs-test.clock';
 import {
   RfsTestingModule,
-  TestCorrelationIds,
   type RfsTestingModuleOptions,
 } from './rfs-testing.module';
+import { RfsTestDoubles } from './rfs-test-doubles';
 
 /** A provider override: a {@link ResultServiceMocker}, a mock from `mockResultService`, or `{ provide, useValue }`. */
 export type TestMock =
@@ -31,8 +34,20 @@ export interface ResultTestContextOptions {
   providers?: Provider[];
   /** Overrides (each replaces the provider of its class or token). */
   mocks?: TestMock[];
-  /** Modules to import next to the testing RfsModule (they must not import RfsModule themselves). */
+  /** Modules to import (an application module that imports RfsModule: set `rfsModule: 'imported'`). */
   imports?: Array<Type<unknown> | DynamicModule | ForwardReference>;
+  /**
+   * `'testing'` (default): add {@link RfsTestingModule.forRoot}(options). `'imported'`: the
+   * `imports` already configure RfsModule (e.g. your AppModule); its providers are overridden
+   * with the same test doubles.
+   */
+  rfsModule?: 'testing' | 'imported';
+  /**
+   * Serve the module over HTTP: `true` (Express) or an adapter (`new FastifyAdapter()`); the
+   * app listens on 127.0.0.1, a free port, and `ctx.url` is its base URL. The app is
+   * initialised instead of the bare module (lifecycle hooks run once).
+   */
+  http?: true | AbstractHttpAdapter;
   /** Controllers under test. */
   controllers?: Type<unknown>[];
   /** Options of {@link RfsTestingModule.forRoot}. */
@@ -65,6 +80,10 @@ export interface TestAlerts {
 export interface ResultTestContext {
   /** The compiled and initialised testing module (`module.get(...)`). */
   readonly module: TestingModule;
+  /** The listening Nest application, with the `http` option. */
+  readonly app?: INestApplication;
+  /** Base URL of {@link ResultTestContext.app} (`http://127.0.0.1:<port>`), with the `http` option. */
+  readonly url?: string;
   /** In-memory Result log lines. */
   readonly capture: RfsLogCapture;
   /** The metrics collector (its registry is this context's own). */
@@ -75,7 +94,7 @@ export interface ResultTestContext {
   readonly clock: RfsTestClock;
   /** Runs `fn` inside a correlation context with the next deterministic id (`test-cid-N`). */
   withCorrelation<T>(fn: (correlationId: string) => T): T;
-  /** Closes the testing module (lifecycle hooks run, alerts flush). */
+  /** Closes the app or testing module (lifecycle hooks run, alerts flush). */
   close(): Promise<void>;
 }
 
@@ -97,28 +116,50 @@ export interface ResultTestContext {
 export async function resultTestContext(
   options: ResultTestContextOptions = {},
 ): Promise<ResultTestContext> {
+  const imported = options.rfsModule === 'imported';
+  if (imported && options.options !== undefined) {
+    throw new TypeError(
+      "resultTestContext: `options` configure the testing RfsModule; with rfsModule: 'imported' your own RfsModule.forRoot(...) holds the options.",
+    );
+  }
+  const doubles = imported ? new RfsTestDoubles() : undefined;
   let builder = loadNestTesting().Test.createTestingModule({
     imports: [
-      RfsTestingModule.forRoot(options.options),
+      ...(imported ? [] : [RfsTestingModule.forRoot(options.options)]),
       ...(options.imports ?? []),
     ],
     providers: options.providers ?? [],
     controllers: options.controllers ?? [],
   });
+  if (doubles) builder = doubles.applyTo(builder);
   for (const mock of options.mocks ?? []) {
     const [token, value] = overrideOf(mock);
     builder = builder.overrideProvider(token).useValue(value);
   }
   const module = await builder.compile();
-  await module.init();
-  const service = module.get(ResultAlertService);
-  const notifier = module.get(RecordingAlertNotifier);
-  const clock = module.get(RfsTestClock);
-  const ids = module.get(TestCorrelationIds);
+  let app: INestApplication | undefined;
+  let url: string | undefined;
+  if (options.http) {
+    app =
+      options.http === true
+        ? module.createNestApplication({ logger: false })
+        : module.createNestApplication(options.http, { logger: false });
+    await app.listen(0, '127.0.0.1');
+    const address = app.getHttpServer().address() as AddressInfo;
+    url = `http://127.0.0.1:${address.port}`;
+  } else {
+    await module.init();
+  }
+  const d: RfsTestDoubles =
+    doubles ?? module.get(RfsTestDoubles, { strict: false });
+  const service = module.get(ResultAlertService, { strict: false });
+  const { notifier, clock, ids } = d;
   return {
     module,
-    capture: module.get(RfsLogCapture),
-    metrics: module.get(ResultMetricsCollector),
+    app,
+    url,
+    capture: d.capture,
+    metrics: module.get(ResultMetricsCollector, { strict: false }),
     clock,
     alerts: {
       service,
@@ -136,7 +177,7 @@ export async function resultTestContext(
       const id = ids.next();
       return CorrelationContext.run(id, () => fn(id));
     },
-    close: () => module.close(),
+    close: () => (app ? app.close() : module.close()),
   };
 }
 
