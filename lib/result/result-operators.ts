@@ -169,11 +169,15 @@ function checkItem<U, F>(value: unknown): Result<U, F> {
 /** Marks the end of one inner source in {@link orderedMergeMap}. */
 const INNER_DONE: unique symbol = Symbol('inner-done');
 
+/** What the ordered path gives `mergeMap` for an inner it already handled: completes at once. */
+const NOTHING: readonly never[] = [];
+const ignore = (): void => undefined;
+
 /**
  * `mergeMap` with bounded concurrency whose output keeps the input order ("concatMapEager",
  * which RxJS lacks): inners run through `mergeMap`, each item tagged with its index; items of
  * the inner at the head go out at once, the others wait in a buffer until every earlier inner
- * completed.
+ * completed. Single-value inners (a Result, a Promise) skip the per-inner Observable.
  */
 function orderedMergeMap<A, B>(
   project: (value: A) => ObservableInput<B>,
@@ -183,6 +187,16 @@ function orderedMergeMap<A, B>(
     new Observable<B>((subscriber) => {
       let head = 0;
       const waiting = new Map<number, { items: B[]; done: boolean }>();
+      /** The head inner completed: release the following ones, in order. */
+      const release = (): void => {
+        head++;
+        for (let slot = waiting.get(head); slot; slot = waiting.get(head)) {
+          waiting.delete(head);
+          for (const x of slot.items) subscriber.next(x);
+          if (!slot.done) return;
+          head++;
+        }
+      };
       const emit = (index: number, item: B | typeof INNER_DONE): void => {
         if (index !== head) {
           let slot = waiting.get(index);
@@ -192,37 +206,41 @@ function orderedMergeMap<A, B>(
           }
           if (item === INNER_DONE) slot.done = true;
           else slot.items.push(item);
-          return;
-        }
-        if (item !== INNER_DONE) {
+        } else if (item !== INNER_DONE) subscriber.next(item);
+        else release();
+      };
+      const single = (index: number, item: B): void => {
+        if (index !== head) waiting.set(index, { items: [item], done: true });
+        else {
           subscriber.next(item);
-          return;
-        }
-        // the head finished: release the following inners in order
-        head++;
-        for (let slot = waiting.get(head); slot; slot = waiting.get(head)) {
-          waiting.delete(head);
-          for (const x of slot.items) subscriber.next(x);
-          if (!slot.done) return;
-          head++;
+          release();
         }
       };
       return source
         .pipe(
-          mergeMap(
-            (value, index) =>
-              new Observable<void>((inner) =>
-                from(project(value)).subscribe({
-                  next: (x) => emit(index, x),
-                  error: (e: unknown) => inner.error(e),
-                  complete: () => {
-                    emit(index, INNER_DONE);
-                    inner.complete();
-                  },
-                }),
-              ),
-            concurrency,
-          ),
+          mergeMap((value, index): ObservableInput<unknown> => {
+            const input = project(value);
+            if (input instanceof Promise) {
+              // mergeMap waits on the same promise (its rejection is the error), so the slot
+              // frees as early as with a plain mergeMap; this reaction only places the value
+              input.then((item: B) => single(index, item), ignore);
+              return input;
+            }
+            if (Array.isArray(input) && input.length === 1) {
+              single(index, input[0] as B);
+              return NOTHING;
+            }
+            return new Observable<void>((inner) =>
+              from(input).subscribe({
+                next: (x) => emit(index, x),
+                error: (e: unknown) => inner.error(e),
+                complete: () => {
+                  emit(index, INNER_DONE);
+                  inner.complete();
+                },
+              }),
+            );
+          }, concurrency),
         )
         .subscribe({
           error: (e: unknown) => subscriber.error(e),
