@@ -9,6 +9,8 @@ import {
   ok,
   type Result,
 } from 'nestjs-rfs';
+import { MonoResult } from '../result/mono-result';
+import { FluxResult } from '../result/flux-result';
 import {
   RecordingAlertNotifier,
   ResultServiceMocker,
@@ -87,6 +89,23 @@ describe('resultTestContext / RfsTestingModule', () => {
     });
     ctx.capture.clear();
     expect(ctx.capture.entries()).toEqual([]);
+  });
+
+  it('captures MonoResult and FluxResult log methods (the log sink is installed)', async () => {
+    await ctx.withCorrelation(() =>
+      MonoResult.ok(1).logStep('load').logError().run(),
+    );
+    await FluxResult.fromResults([ok(1), err('x')])
+      .logResults('import')
+      .toArray()
+      .run();
+    assertLogged(ctx.capture, {
+      step: 'load',
+      outcome: 'ok',
+      correlationId: 'test-cid-1',
+    });
+    const [flux] = assertLogged(ctx.capture, { operation: 'import' }, 1);
+    expect(flux).toMatchObject({ outcome: 'err', flux: { ok: 1, err: 1 } });
   });
 
   it('assertLogged fails listing the captured lines', () => {
