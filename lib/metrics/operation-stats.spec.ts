@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { OperationStats } from './operation-stats';
-import { SKETCH_BIN_LIMIT } from './window-ring';
+import { SKETCH_BIN_LIMIT, WINDOW_LAYOUTS } from './window-ring';
 
 /** mulberry32: small seeded PRNG so every run draws the same samples. */
 function prng(seed: number): () => number {
@@ -105,5 +106,50 @@ describe('OperationStats percentiles', () => {
     expect(Math.abs(m.p50Ms - 50) / 50).toBeLessThanOrEqual(0.02);
     expect(m.maxMs).toBe(500);
     expect(Math.abs(m.p99Ms - 500) / 500).toBeLessThanOrEqual(0.02);
+  });
+
+  it('counts exactly the values of each window, up to one slot at its old edge (property)', () => {
+    const event = fc.record({
+      dt: fc.oneof(
+        fc.integer({ min: 0, max: 2_000 }),
+        fc.integer({ min: 0, max: 400_000 }),
+      ),
+      outcome: fc.constantFrom(
+        'ok' as const,
+        'err' as const,
+        'defect' as const,
+      ),
+      ms: fc.double({ min: 0.01, max: 5_000, noNaN: true }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(event, { maxLength: 200 }),
+        fc.integer({ min: 0, max: 4_000_000 }),
+        (events, queryDelay) => {
+          const stats = new OperationStats('op');
+          let t = T0 + 777;
+          const seen: { t: number; outcome: string }[] = [];
+          for (const e of events) {
+            t += e.dt;
+            stats.add(t, e.outcome, e.ms, e.outcome === 'ok' ? undefined : 'X');
+            seen.push({ t, outcome: e.outcome });
+          }
+          const now = t + queryDelay;
+          for (const layout of WINDOW_LAYOUTS) {
+            const width = layout.lengthMs / layout.slots;
+            const m = stats.metrics(now, layout.window);
+            const surely = seen.filter(
+              (x) => now - x.t < layout.lengthMs - width,
+            );
+            const possibly = seen.filter((x) => now - x.t < layout.lengthMs);
+            expect(m.total).toBeGreaterThanOrEqual(surely.length);
+            expect(m.total).toBeLessThanOrEqual(possibly.length);
+            expect(m.ok + m.err + m.defect).toBe(m.total);
+            expect(m.errorBreakdown.X ?? 0).toBe(m.err + m.defect);
+          }
+        },
+      ),
+      { numRuns: 300, seed: 20261126 },
+    );
   });
 });
