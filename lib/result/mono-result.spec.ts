@@ -370,6 +370,16 @@ describe('MonoResult.toObservable', () => {
     expect(thunk).toHaveBeenCalledTimes(2);
   });
 
+  it('does not abort the signal of a run that already settled', async () => {
+    let seen: AbortSignal | undefined;
+    const obs = MonoResult.fromPromise(async (signal) => {
+      seen = signal;
+      return 1;
+    }, String).toObservable();
+    expect(await firstValueFrom(obs)).toEqual(ok(1));
+    expect(seen?.aborted).toBe(false);
+  });
+
   it('errors on a defect and aborts the run on unsubscribe', async () => {
     await expect(
       firstValueFrom(
@@ -385,6 +395,7 @@ describe('MonoResult.toObservable', () => {
       .subscribe();
     sub.unsubscribe();
     expect(seen?.aborted).toBe(true);
+    expect((seen?.reason as Error).name).toBe('AbortError');
   });
 });
 

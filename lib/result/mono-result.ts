@@ -345,6 +345,12 @@ const SETTLED = new DOMException(
   'AbortError',
 );
 
+/** Reason given to a run whose `toObservable()` subscriber unsubscribed before it settled. */
+const UNSUBSCRIBED = new DOMException(
+  'MonoResult: the Observable was unsubscribed',
+  'AbortError',
+);
+
 /** Options of {@link MonoResult.retry}. */
 export interface RetryOptions<E> {
   /** How many times to retry after the first attempt (`0` = no retry). Integer ≥ 0. */
@@ -758,17 +764,20 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
   toObservable(): Observable<Result<T, E>> {
     return new Observable<Result<T, E>>((subscriber) => {
       const ac = new AbortController();
+      let settled = false;
       this.run(ac.signal).then(
         (r) => {
+          settled = true;
           subscriber.next(r);
           subscriber.complete();
         },
         (error: unknown) => {
+          settled = true;
           if (!ac.signal.aborted) subscriber.error(error);
         },
       );
       return () => {
-        if (!subscriber.closed || !ac.signal.aborted) ac.abort(SETTLED);
+        if (!settled) ac.abort(UNSUBSCRIBED);
       };
     });
   }
@@ -1261,6 +1270,7 @@ function combine(
     return out;
   };
   const n = list.length;
+  const timed = list.some((m) => m.timed);
   return MonoResult.fromSource<unknown, unknown>((ctx) => {
     if (n === 0) {
       if (ctx.signal.aborted) throw ctx.signal.reason;
@@ -1333,5 +1343,5 @@ function combine(
       };
       launch();
     });
-  });
+  }, timed);
 }
