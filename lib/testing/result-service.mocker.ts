@@ -275,7 +275,10 @@ export class ResultServiceMocker<T extends object, S extends string = never> {
 
   /** The arguments of every call of `method`, oldest first. */
   calls<K extends MethodKey<T>>(method: K): ReadonlyArray<MethodArgs<T, K>> {
-    return this.state(method).calls as unknown as MethodArgs<T, K>[];
+    // A copy: later calls must not change what a test already read.
+    return this.state(method).calls.map(
+      (args) => [...args] as unknown as MethodArgs<T, K>,
+    );
   }
 
   /** How many times `method` was called. */
