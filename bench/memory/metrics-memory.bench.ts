@@ -100,12 +100,25 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
+// Warm-up (discarded): loads and compiles everything once, so the first scenario does not
+// pay for code and lazily created module state.
+measure({
+  name: 'warm-up',
+  values: 20_000,
+  operations: 5,
+  stepMs: 0,
+  errorCodes: 60,
+});
+keep.length = 0;
 const results = SCENARIOS.map((s) => ({ ...s, heapBytes: measure(s) }));
 const [base, tenK, oneM, codes, ceiling] = results;
-const over = (r: { heapBytes: number }) => r.heapBytes - base.heapBytes;
+// Every figure is already "above the heap before that collector existed"; the empty collector
+// row shows the fixed cost (and the GC noise, ±0.2 MB).
+const over = (r: { heapBytes: number }) => r.heapBytes;
+void base;
 const goals = [
   {
-    goal: '10K values ≤ 1 MB above baseline',
+    goal: '10K values ≤ 1 MB above the heap before the collector',
     value: over(tenK),
     limit: 1 * MB,
   },
