@@ -6,6 +6,7 @@ import type { AlertNotifier } from '../alerts/notifiers/alert-notifier';
  * module registers one, so alert tests read what would have been sent.
  */
 export class RecordingAlertNotifier implements AlertNotifier {
+  /** Notifier name (`recording`), as in logs and failure counters. */
   readonly name: string;
   private readonly recorded: AlertEvent[] = [];
   private readonly batchList: AlertEvent[][] = [];

@@ -60,9 +60,13 @@ export interface RfsTestDoublesOptions {
  * ```
  */
 export class RfsTestDoubles {
+  /** The `RFS_CLOCK` of the module: drives metric windows and alert evaluation. */
   readonly clock: RfsTestClock;
+  /** Where `ResultLogger` writes. */
   readonly capture: RfsLogCapture;
+  /** Receives every alert event (next to the configured notifiers). */
   readonly notifier = new RecordingAlertNotifier();
+  /** The correlation ids handed out (`test-cid-N`). */
   readonly ids = new TestCorrelationIds();
   private registryInstance: Registry | undefined;
 
