@@ -145,37 +145,56 @@ describe('WebhookAlertNotifier through a receiver outage (refused, 500, hanging,
     const roundMs = 600;
     const outageLatencies: number[] = [];
     const healthyLatencies: number[] = [];
+    // CPU time of this process (app + load generator) per condition: unlike wall-clock
+    // latency, it does not grow when other processes compete for the CPU.
+    const cpu = { outage: 0, healthy: 0 };
+    const cpuMs = () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    };
     let maxBacklog = 0;
 
     // Warm-up (JIT, connection pools), not measured.
     await load(base, 1000);
     const perRound: string[] = [];
 
-    // Interleaved rounds, so background load on the machine hits both conditions alike:
-    // outage (refused → 500 → hanging, in turn) then healthy, four times over.
-    for (let cycle = 0; cycle < 4; cycle++) {
-      for (const outage of ['refuse', 'error', 'hang'] as const) {
-        mode = outage;
-        if (outage === 'refuse') {
-          await receiver?.close();
-          receiver = undefined;
-        } else if (!receiver) receiver = await startReceiver(respond, port);
-        const o = await load(base, roundMs);
-        outageLatencies.push(...o);
+    /** One measured round with the receiver in `kind` mode. */
+    const round = async (kind: typeof mode) => {
+      mode = kind;
+      if (kind === 'refuse') {
+        await receiver?.close();
+        receiver = undefined;
+      } else receiver ??= await startReceiver(respond, port);
+      const c0 = cpuMs();
+      const latencies = await load(base, roundMs);
+      const spent = cpuMs() - c0;
+      if (kind === 'ok') {
+        cpu.healthy += spent;
+        healthyLatencies.push(...latencies);
+      } else {
+        cpu.outage += spent;
+        outageLatencies.push(...latencies);
         maxBacklog = Math.max(
           maxBacklog,
           ...Object.values(alerts.getPendingNotifications()),
         );
-        mode = 'ok';
-        receiver ??= await startReceiver(respond, port);
-        const h = await load(base, roundMs);
-        healthyLatencies.push(...h);
-        perRound.push(
-          `${outage} ${p99(o).toFixed(1)} / ok ${p99(h).toFixed(1)}`,
-        );
+      }
+      return `${kind} ${p99(latencies).toFixed(1)}`;
+    };
+
+    // Interleaved rounds, so background load on the machine hits both conditions alike:
+    // each outage kind (refused → 500 → hanging) paired with a healthy round, four times
+    // over, healthy first in every other cycle so warm-up and drain effects cancel out.
+    for (let cycle = 0; cycle < 4; cycle++) {
+      for (const outage of ['refuse', 'error', 'hang'] as const) {
+        const pair =
+          cycle % 2 === 0 ? [outage, 'ok' as const] : ['ok' as const, outage];
+        for (const kind of pair) perRound.push(await round(kind));
       }
     }
     expect(maxBacklog).toBeGreaterThan(0);
+    mode = 'ok'; // the receiver recovers for good
+    receiver ??= await startReceiver(respond, port);
 
     // The rule is switched off → the alert resolves; wait for the queue to drain.
     alerts.disableRule('orders_errors');
@@ -215,11 +234,16 @@ describe('WebhookAlertNotifier through a receiver outage (refused, 500, hanging,
       produced.filter((e) => e.status === 'firing').length,
     ).toBeGreaterThan(3);
 
+    const cpuPerReq = {
+      outage: cpu.outage / outageLatencies.length,
+      healthy: cpu.healthy / healthyLatencies.length,
+    };
     const during = p99(outageLatencies);
     const after = p99(healthyLatencies);
     console.log(
       `[alerts-webhook] ${produced.length} events, ${seen.length} requests received (${duplicates} repeats of a key); ` +
         `rounds (p99 ms): ${perRound.join(', ')}; ` +
+        `CPU per request: outage ${cpuPerReq.outage.toFixed(3)} ms, healthy ${cpuPerReq.healthy.toFixed(3)} ms; ` +
         `request p99 during outage ${during.toFixed(2)} ms (${outageLatencies.length} req), healthy ${after.toFixed(2)} ms (${healthyLatencies.length} req)`,
     );
     // A latency comparison means nothing on a saturated machine (a shared 2-core box running
