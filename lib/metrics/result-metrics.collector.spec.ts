@@ -274,9 +274,9 @@ describe('ResultMetricsCollector', () => {
 
   it('exports HTTP RED series by route template when httpMetrics is on, skipping its own routes', async () => {
     const t = setup({ metrics: { httpMetrics: true } });
-    const http = (route: string, status: number) =>
+    const http = (route: string, status: number, operation = `GET ${route}`) =>
       t.hub.emit({
-        operation: `GET ${route}`,
+        operation,
         outcome: status < 400 ? 'ok' : 'err',
         durationMs: 20,
         source: 'http',
@@ -285,9 +285,11 @@ describe('ResultMetricsCollector', () => {
     http('/orders/:id', 200);
     http('/orders/:id', 200);
     http('/orders/:id', 404);
+    http('/reports/metrics', 200, 'ReportsController.metrics'); // a business route
     http('/metrics', 200);
-    http('/rfs/dashboard', 200);
-    http('/api/rfs/dashboard/ui', 200);
+    http('/api/metrics', 200, 'PrometheusController.index');
+    http('/rfs/dashboard', 200, 'RfsDashboardController.json');
+    http('/api/ops/board/ui', 200, 'RfsDashboardController.page');
     expect(
       await t.value('rfs_http_requests_total', {
         method: 'GET',
@@ -299,8 +301,13 @@ describe('ResultMetricsCollector', () => {
     expect(text).toContain(
       'rfs_http_request_duration_seconds_count{method="GET",route="/orders/:id",status="404"} 1',
     );
-    expect(text).not.toMatch(
-      /rfs_http_requests_total\{[^}]*route="[^"]*(metrics|dashboard)/,
+    expect(text).toContain(
+      'rfs_http_requests_total{method="GET",route="/reports/metrics",status="200"} 1',
+    );
+    expect(text).not.toMatch(/route="(\/api)?\/metrics"|dashboard|ops\/board/);
+    expect(t.collector.getOperations()).not.toContain('GET /metrics');
+    expect(t.collector.getOperations()).not.toContain(
+      'RfsDashboardController.json',
     );
   });
 

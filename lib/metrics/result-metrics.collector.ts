@@ -75,8 +75,14 @@ function errorCodeOf(error: unknown): string | undefined {
   return isCodedError(error) ? error.code : undefined;
 }
 
-function normalizeRoute(route: string): string {
-  return route.replace(/^\/+|\/+$/g, '');
+/**
+ * Scrapes and dashboard polls are not business operations: the routes of nestjs-rfs and of
+ * `@willsoto/nestjs-prometheus` (by handler name, so any global prefix works), and the default
+ * `/metrics` path (a custom Prometheus controller class keeps its own name).
+ */
+function isInternal(event: OperationEvent): boolean {
+  if (INTERNAL_OPERATION.test(event.operation)) return true;
+  return event.http !== undefined && /^\/?metrics\/?$/.test(event.http.route);
 }
 
 /**
@@ -101,7 +107,6 @@ export class ResultMetricsCollector
   private readonly prom: RfsPromMetrics | undefined;
   private readonly maxOperations: number;
   private readonly maxErrorCodes: number;
-  private readonly excludedRoutes: string[];
   private operationsWarned = false;
   private removeListener: (() => void) | undefined;
   private removeRejections: (() => void) | undefined;
@@ -115,14 +120,6 @@ export class ResultMetricsCollector
     const metrics = options.metrics || new MetricsOptions();
     this.maxOperations = metrics.maxOperations;
     this.maxErrorCodes = metrics.maxErrorCodes;
-    const dashboardPath =
-      options.dashboard === false ? undefined : options.dashboard.path;
-    this.excludedRoutes = [
-      'metrics',
-      ...(dashboardPath
-        ? [normalizeRoute(dashboardPath), `${normalizeRoute(dashboardPath)}/ui`]
-        : []),
-    ];
     if (options.metrics !== false) {
       const client = loadPromClient();
       this.prom = createRfsPromMetrics(
@@ -161,7 +158,7 @@ export class ResultMetricsCollector
   /** {@link OperationListener}: records a finished operation (and its HTTP facts). */
   onOperation(event: OperationEvent): void {
     try {
-      if (event.http && this.isExcludedRoute(event.http.route)) return;
+      if (isInternal(event)) return;
       const outcome = event.outcome;
       this.record(event.operation, outcome, event.durationMs, {
         errorCode: outcome === 'err' ? errorCodeOf(event.error) : undefined,
@@ -346,14 +343,6 @@ export class ResultMetricsCollector
       labels,
       Math.max(0, event.durationMs) / 1000,
     );
-  }
-
-  /** Scrapes and dashboard polls are not business operations. */
-  private isExcludedRoute(route: string): boolean {
-    const r = normalizeRoute(route);
-    for (const x of this.excludedRoutes)
-      if (r === x || r.endsWith(`/${x}`)) return true;
-    return false;
   }
 
   private checkWindow(window: unknown): MetricWindow {
