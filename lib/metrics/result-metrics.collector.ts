@@ -112,7 +112,7 @@ export class ResultMetricsCollector
   private removeRejections: (() => void) | undefined;
 
   constructor(
-    @InjectRfsOptions() private readonly options: RfsModuleOptions,
+    @InjectRfsOptions() options: RfsModuleOptions,
     @InjectRfsClock() private readonly clock: RfsClock,
     @Optional() private readonly hub?: OperationHub,
     @Optional() @Inject(RFS_METRICS_REGISTRY) registry?: Registry,
