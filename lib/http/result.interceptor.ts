@@ -29,6 +29,7 @@ import { getRfsOptionsToken } from '../rfs-options.provider';
 import {
   RFS_FLUX_RESPONSE_METADATA,
   RFS_OPERATION_METADATA,
+  RFS_UNTRACKED_METADATA,
 } from '../rfs.constants';
 import type { RfsModuleOptions } from '../rfs.options';
 import { BatchCollector } from './flux-batch';
@@ -65,12 +66,25 @@ export interface RfsRouteInfo {
   readonly flux: Readonly<FluxResponseOptions>;
   /** Whether the route is an `@Sse()` route. */
   readonly sse: boolean;
+  /** False for routes marked with `RFS_UNTRACKED_METADATA` (the dashboard's own routes). */
+  readonly tracked: boolean;
 }
 
 /** Status recorded for a request whose client went away (nginx's "client closed request"). */
 export const CLIENT_CLOSED_REQUEST = 499;
 
 const CALL = Symbol.for('rfs:http-call');
+
+/** True when the handler or its controller carries `RFS_UNTRACKED_METADATA`. */
+function isUntracked(cls: object, handler: unknown): boolean {
+  const onHandler: unknown =
+    typeof handler === 'function'
+      ? Reflect.getMetadata(RFS_UNTRACKED_METADATA, handler)
+      : undefined;
+  return (
+    (onHandler ?? Reflect.getMetadata(RFS_UNTRACKED_METADATA, cls)) === true
+  );
+}
 const THROWN = Symbol.for('rfs:http-thrown-problem');
 
 interface MarkedRequest extends AdapterRequest {
@@ -194,9 +208,13 @@ export class ResultInterceptor
 
   // ──────────────────────────── protected hooks ────────────────────────────
 
-  /** Whether this request is handled by the interceptor (default: every HTTP request). */
-  protected isTracked(_context: ExecutionContext): boolean {
-    return true;
+  /**
+   * Whether this request is timed, logged and recorded (default: every route except those
+   * marked with `RFS_UNTRACKED_METADATA` on the handler or controller, such as the dashboard's
+   * own polling routes). Untracked requests pass through untouched.
+   */
+  protected isTracked(context: ExecutionContext): boolean {
+    return this.routeInfo(context).tracked;
   }
 
   /** Operation name of a route: `@RfsOperation` name, else `Controller.handler`. */
@@ -268,6 +286,7 @@ export class ResultInterceptor
         flux:
           (flux as FluxResponseOptions | undefined) ?? DEFAULT_FLUX_RESPONSE,
         sse: Reflect.getMetadata(SSE_METADATA, handler) === true,
+        tracked: !isUntracked(cls, handler),
       };
       byHandler.set(handler, info);
     }
@@ -303,6 +322,7 @@ export class ResultInterceptor
         if (typeof cls !== 'function') continue;
         for (const name of routeMethodNames(cls)) {
           const fn = (cls.prototype as Record<string, unknown>)[name];
+          if (isUntracked(cls, fn)) continue;
           const named: unknown = Reflect.getMetadata(
             RFS_OPERATION_METADATA,
             fn as object,
