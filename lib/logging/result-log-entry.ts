@@ -22,7 +22,7 @@ export interface ResultLogError {
  *
  * @example
  * ```json
- * {"level":30,"time":1764150000000,"msg":"OrdersService.create ok in 2.41ms","service":"orders",
+ * {"level":30,"time":1764150000000,"msg":"OrdersService.create ok","service":"orders",
  *  "environment":"production","correlationId":"6f1c…","operation":"OrdersService.create",
  *  "outcome":"ok","durationMs":2.41,"valueType":"Order"}
  * ```
@@ -32,7 +32,7 @@ export interface ResultLogEntry {
   readonly level: number | string;
   /** pino time (epoch ms unless the app's pino `timestamp` says otherwise). */
   readonly time: number | string;
-  /** `<operation>[ step <step>] <outcome> in <durationMs>ms`. */
+  /** `<operation>[ step <step>] <outcome>[ (slow)]`: no numbers, so lines group by message. */
   readonly msg: string;
   /** `serviceName` option. */
   readonly service: string;

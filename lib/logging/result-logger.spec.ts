@@ -44,7 +44,7 @@ describe('ResultLogger', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({
       level: 30,
-      msg: 'Orders.create ok in 12.346ms',
+      msg: 'Orders.create ok',
       service: 'orders',
       environment: 'test',
       correlationId: 'cid-1',
@@ -125,7 +125,7 @@ describe('ResultLogger', () => {
       operation: 'slow',
       level: 40,
       slow: true,
-      msg: 'slow ok (slow) in 101ms',
+      msg: 'slow ok (slow)',
     });
   });
 

@@ -361,7 +361,7 @@ export class ResultLogger implements OperationListener {
     }
     if (!isEnabled(logger, level)) return;
     const line = this.build(input, slow);
-    logger[level](line, messageOf(input, line.durationMs as number, slow));
+    logger[level](line, messageOf(input, slow));
   }
 
   private build(input: LineInput, slow: boolean): Record<string, unknown> {
@@ -512,13 +512,10 @@ function round3(ms: number): number {
   return Number.isFinite(ms) ? Math.round(ms * 1000) / 1000 : 0;
 }
 
-function messageOf(
-  input: LineInput,
-  durationMs: number,
-  slow: boolean,
-): string {
+/** A message without numbers, so log tools can group lines by it (`durationMs` has the time). */
+function messageOf(input: LineInput, slow: boolean): string {
   const step = input.step !== undefined ? ` step ${input.step}` : '';
-  return `${input.operation}${step} ${input.outcome}${slow ? ' (slow)' : ''} in ${durationMs}ms`;
+  return `${input.operation}${step} ${input.outcome}${slow ? ' (slow)' : ''}`;
 }
 
 /** `string`, `number`, `array`, `null`, `undefined`, a class name, or `object`. */
