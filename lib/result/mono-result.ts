@@ -39,13 +39,11 @@ const KIND_MAP = 1; // fn(value) on Ok
 const KIND_FLAT_MAP = 2; // fn(value) on Ok → Result | MonoResult | Promise
 const KIND_THUNK = 3; // fn(signal) → Result | Promise of a Result (fromAsync)
 
-/**
- * One step of a chain (every MonoResult is one: the last step, linked to the previous ones).
- * A step returns a Result, or a native Promise that the run loop awaits.
- */
-interface StepNode {
+/** What kind of step a node is; shared by every node of the same kind (see `metaFor`). */
+interface StepMeta {
   readonly kind: number;
-  readonly fn: (x: never, ctx: RunContext) => unknown;
+  /** True when the chain up to this step holds log methods (runs then read the clock). */
+  readonly timed: boolean;
   /** Set when the promise the step returns comes from user code: its value is checked. */
   readonly where: string | undefined;
   /** `fromPromise`: the promise holds a plain value (→ Ok) and rejections are mapped. */
@@ -54,9 +52,57 @@ interface StepNode {
   readonly mapReject: ((cause: unknown) => unknown) | undefined;
 }
 
+/**
+ * One step of a chain (every MonoResult is one: the last step, linked to the previous ones).
+ * A step returns a Result, or a native Promise that the run loop awaits.
+ */
+interface StepNode {
+  readonly fn: (x: never, ctx: RunContext) => unknown;
+  readonly meta: StepMeta;
+}
+
+const FLAT_MAP_WHERE = 'MonoResult.flatMap callback';
+
+function newMeta(
+  kind: number,
+  timed: boolean,
+  where: string | undefined,
+  raw = false,
+  mapReject: ((cause: unknown) => unknown) | undefined = undefined,
+): StepMeta {
+  return { kind, timed, where, raw, mapReject };
+}
+
+/** Shared metas of the common steps, by kind then `timed` (a chain allocates one per step). */
+const SHARED_META: readonly (readonly [StepMeta, StepMeta])[] = [
+  [
+    newMeta(KIND_CUSTOM, false, undefined),
+    newMeta(KIND_CUSTOM, true, undefined),
+  ],
+  [newMeta(KIND_MAP, false, undefined), newMeta(KIND_MAP, true, undefined)],
+  [
+    newMeta(KIND_FLAT_MAP, false, FLAT_MAP_WHERE),
+    newMeta(KIND_FLAT_MAP, true, FLAT_MAP_WHERE),
+  ],
+];
+
+function metaFor(
+  kind: number,
+  timed: boolean,
+  where: string | undefined,
+  raw: boolean,
+  mapReject: ((cause: unknown) => unknown) | undefined,
+): StepMeta {
+  if (kind < SHARED_META.length && !raw && mapReject === undefined) {
+    const shared = SHARED_META[kind][timed ? 1 : 0];
+    if (shared.where === where) return shared;
+  }
+  return newMeta(kind, timed, where, raw, mapReject);
+}
+
 /** Runs one step on the previous Result. */
 function exec(node: StepNode, r: AnyResult, ctx: RunContext): unknown {
-  switch (node.kind) {
+  switch (node.meta.kind) {
     case KIND_MAP:
       return r.isOk()
         ? new Ok((node.fn as (v: unknown) => unknown)(r.value))
@@ -67,7 +113,7 @@ function exec(node: StepNode, r: AnyResult, ctx: RunContext): unknown {
       return toStep(
         (node.fn as (v: unknown) => ResultSource<unknown, unknown>)(r.value),
         ctx,
-        node.where!,
+        FLAT_MAP_WHERE,
       );
     case KIND_THUNK:
       return runThunk(node, ctx);
@@ -84,11 +130,14 @@ function runThunk(node: StepNode, ctx: RunContext): unknown {
   try {
     out = (node.fn as (signal: AbortSignal) => unknown)(signal);
   } catch (cause) {
-    if (node.mapReject === undefined) throw cause;
-    return new Err(node.mapReject(cause));
+    const mapReject = node.meta.mapReject;
+    if (mapReject === undefined) throw cause;
+    return new Err(mapReject(cause));
   }
   if (out instanceof Promise) return out;
-  return isThenable(out) ? Promise.resolve(out) : checkResult(out, node.where!);
+  return isThenable(out)
+    ? Promise.resolve(out)
+    : checkResult(out, node.meta.where!);
 }
 
 /** Anything `flatMap`/`orElse`/`defer` accept as "the next Result". */
@@ -104,9 +153,20 @@ function newContext(signal: AbortSignal): RunContext {
   return { signal, timing: undefined };
 }
 
+/**
+ * The context of runs without a signal and without log methods: nothing in it changes, so
+ * they share it (a run that meets a logged mono switches to a fresh one, see `runMono`).
+ */
+const FREE_RUN: RunContext = Object.freeze(
+  newContext(NEVER_ABORTED),
+) as RunContext;
+
 /** The run's timing marks (started now if no logged mono started them yet). */
 function timingOf(ctx: RunContext): RunTiming {
-  return (ctx.timing ??= startTiming());
+  if (ctx.timing !== undefined) return ctx.timing;
+  const timing = startTiming();
+  if (ctx !== FREE_RUN) ctx.timing = timing;
+  return timing;
 }
 
 function startTiming(): RunTiming {
@@ -140,7 +200,11 @@ function describe(value: unknown): string {
  * first promise the rest continues in {@link continueAsync}.
  */
 function runMono<T, E>(m: MonoResult<T, E>, ctx: RunContext): Step<T, E> {
-  if (m.timed && ctx.timing === undefined) ctx.timing = startTiming();
+  if (m.meta.timed && ctx.timing === undefined) {
+    // the shared context of signal-less runs is never written to
+    if (ctx === FREE_RUN) ctx = newContext(NEVER_ABORTED);
+    ctx.timing = startTiming();
+  }
   const nodes = m.steps ?? stepsOf(m);
   let r: unknown = undefined;
   for (let i = 0; i < nodes.length; i++) {
@@ -178,16 +242,16 @@ async function continueAsync(
   let out: unknown = pending;
   let r: AnyResult;
   for (;;) {
-    const node = nodes[i];
+    const meta = nodes[i].meta;
     if (!(out instanceof Promise)) {
       r = out as AnyResult;
-    } else if (node.mapReject === undefined) {
+    } else if (meta.mapReject === undefined) {
       const v = await out;
-      r = node.raw
+      r = meta.raw
         ? new Ok(v)
-        : node.where === undefined
+        : meta.where === undefined
           ? (v as AnyResult)
-          : checkResult(v, node.where);
+          : checkResult(v, meta.where);
     } else {
       let v: unknown;
       let rejected = false;
@@ -196,13 +260,13 @@ async function continueAsync(
       } catch (cause) {
         if (ctx.signal.aborted) throw ctx.signal.reason;
         rejected = true;
-        v = node.mapReject(cause);
+        v = meta.mapReject(cause);
       }
       r = rejected
         ? new Err(v)
-        : node.raw
+        : meta.raw
           ? new Ok(v)
-          : checkResult(v, node.where ?? 'MonoResult thunk');
+          : checkResult(v, meta.where ?? 'MonoResult thunk');
     }
     if (++i === nodes.length) return r;
     out = exec(nodes[i], r, ctx);
@@ -215,9 +279,10 @@ function toStep<T, E>(
   ctx: RunContext,
   where: string,
 ): Step<T, E> | Promise<unknown> {
-  if (value instanceof MonoResult) return runMono(value, ctx);
-  if (isResult(value)) return value as Result<T, E>;
+  // most frequent first: an async callback's promise, then a Result
   if (value instanceof Promise) return value;
+  if (isResult(value)) return value as Result<T, E>;
+  if (value instanceof MonoResult) return runMono(value, ctx);
   if (isThenable(value)) return Promise.resolve(value);
   return checkResult<T, E>(value, where);
 }
@@ -479,18 +544,10 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
   // a chain allocates one MonoResult per operator.
   /** @internal The previous step (`undefined` for a source). */
   declare readonly prev: MonoResult<unknown, unknown> | undefined;
-  /** @internal How the run loop executes `fn`. */
-  declare readonly kind: number;
   /** @internal The step's function. */
   declare readonly fn: (x: never, ctx: RunContext) => unknown;
-  /** @internal True when the chain holds log methods (the run then reads the clock). */
-  declare readonly timed: boolean;
-  /** @internal Label of user code whose promised value is checked. */
-  declare readonly where: string | undefined;
-  /** @internal The step's promise holds a plain value (`fromPromise`). */
-  declare readonly raw: boolean;
-  /** @internal Maps a rejection of the step's promise to an error. */
-  declare readonly mapReject: ((cause: unknown) => unknown) | undefined;
+  /** @internal What kind of step this is (shared between steps of the same kind). */
+  declare readonly meta: StepMeta;
   /** @internal The steps from the source to this one; built on the first run. */
   declare steps: readonly StepNode[] | undefined;
 
@@ -505,13 +562,20 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
     mapReject: ((cause: unknown) => unknown) | undefined = undefined,
   ) {
     (this as { prev: unknown }).prev = prev;
-    (this as { kind: number }).kind = kind;
     (this as { fn: unknown }).fn = fn;
-    (this as { timed: boolean }).timed = timed;
-    (this as { where: unknown }).where = where;
-    (this as { raw: boolean }).raw = raw;
-    (this as { mapReject: unknown }).mapReject = mapReject;
+    (this as { meta: StepMeta }).meta = metaFor(
+      kind,
+      timed,
+      where,
+      raw,
+      mapReject,
+    );
     this.steps = undefined;
+  }
+
+  /** @internal True when the chain holds log methods (its runs read the clock). */
+  get timed(): boolean {
+    return this.meta.timed;
   }
 
   /** @internal A mono whose single step is `source`. */
@@ -708,7 +772,7 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
   run(signal?: AbortSignal): Promise<Result<T, E>> {
     if (signal === undefined) {
       try {
-        const s = runMono(this, newContext(NEVER_ABORTED));
+        const s = runMono(this, FREE_RUN);
         return s instanceof Promise ? s : Promise.resolve(s);
       } catch (error) {
         return Promise.reject(error);
@@ -801,11 +865,7 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
    * or a Promise of a Result. Errs skip it.
    */
   flatMap<U, F>(fn: (value: T) => ResultSource<U, F>): MonoResult<U, E | F> {
-    return this.step<U, E | F>(
-      fn as never,
-      'MonoResult.flatMap callback',
-      KIND_FLAT_MAP,
-    );
+    return this.step<U, E | F>(fn as never, FLAT_MAP_WHERE, KIND_FLAT_MAP);
   }
 
   /** Alias of {@link MonoResult.flatMap}. */
