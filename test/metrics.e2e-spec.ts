@@ -408,5 +408,15 @@ describe.each(['express', 'fastify'] as const)(
         'rfs_operations_total{operation="payments.capture",outcome="err",error_code="VALIDATION_ERROR"} 1',
       );
     });
+
+    it('keeps dashboard polls out of the operations and out of the Result log', async () => {
+      const before = stream.lines.length;
+      await fetch(`${base}/rfs/dashboard`);
+      await fetch(`${base}/rfs/dashboard/ui`);
+      const operations = stream.lines
+        .slice(before)
+        .filter((l) => l.operation !== undefined);
+      expect(operations).toEqual([]);
+    });
   },
 );
