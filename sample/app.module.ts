@@ -35,17 +35,20 @@ function quietRoute(url: string | undefined): boolean {
 @Module({
   imports: [
     // nestjs-pino as its README says, with pino-http's request id = the correlation id.
-    LoggerModule.forRoot({
-      pinoHttp: [
-        rfsPinoHttp({
-          level: process.env.LOG_LEVEL ?? 'info',
-          autoLogging: { ignore: (req) => quietRoute(req.url) },
-          // Lines written inside a request carry its id, not the whole request.
-          quietReqLogger: true,
-        }),
-        // Synchronous stdout keeps log lines and the startup banner in order.
-        pino.destination({ dest: 1, sync: true }),
-      ],
+    // Options are built when the app starts (LOG_LEVEL read then, not at import).
+    LoggerModule.forRootAsync({
+      useFactory: () => ({
+        pinoHttp: [
+          rfsPinoHttp({
+            level: process.env.LOG_LEVEL ?? 'info',
+            autoLogging: { ignore: (req) => quietRoute(req.url) },
+            // Lines written inside a request carry its id, not the whole request.
+            quietReqLogger: true,
+          }),
+          // Synchronous stdout keeps log lines and the startup banner in order.
+          pino.destination({ dest: 1, sync: true }),
+        ],
+      }),
     }),
     // GET /metrics (prom-client default registry, where nestjs-rfs registers its series too).
     PrometheusModule.register(),

@@ -1,16 +1,11 @@
-import type { INestApplication } from '@nestjs/common';
-import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { Test, type TestingModule } from '@nestjs/testing';
-import { ResultAlertService, ResultMetricsCollector } from 'nestjs-rfs';
 import {
-  RecordingAlertNotifier,
-  RfsLogCapture,
-  RfsTestClock,
-  RfsTestingModule,
+  type ResultTestContext,
   assertLogged,
   recordedOperationCount,
+  resultTestContext,
 } from 'nestjs-rfs/testing';
+import { AppModule } from '../app.module';
 import { DatabaseModule } from '../database/database.module';
 import { PaymentGateway } from '../payments/payment-gateway';
 import {
@@ -66,8 +61,7 @@ const order = (reference: string, amountCents = 1500) => ({
 describe.each(['express', 'fastify'] as const)(
   'orders sample on %s',
   (adapter) => {
-    let moduleRef: TestingModule;
-    let app: INestApplication;
+    let ctx: ResultTestContext;
     let base: string;
     let gateway: ReturnType<typeof scriptedGateway>;
 
@@ -106,27 +100,22 @@ describe.each(['express', 'fastify'] as const)(
 
     beforeEach(async () => {
       gateway = scriptedGateway();
-      moduleRef = await Test.createTestingModule({
+      ctx = await resultTestContext({
         imports: [
-          RfsTestingModule.forRoot({ serviceName: 'orders-sample' }),
           DatabaseModule.forRoot({ path: ':memory:', seed: false }),
           OrdersModule,
         ],
-      })
-        .overrideProvider(PaymentGateway)
-        .useValue(gateway)
-        .overrideProvider(PAYMENT_POLICY)
-        .useValue(POLICY)
-        .compile();
-      app = moduleRef.createNestApplication(
-        adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
-        { logger: false },
-      );
-      await app.listen(0, '127.0.0.1');
-      base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+        mocks: [
+          { provide: PaymentGateway, useValue: gateway },
+          { provide: PAYMENT_POLICY, useValue: POLICY },
+        ],
+        options: { serviceName: 'orders-sample' },
+        http: adapter === 'express' ? true : new FastifyAdapter(),
+      });
+      base = ctx.url!;
     });
 
-    afterEach(() => app.close());
+    afterEach(() => ctx.close());
 
     describe('create and read', () => {
       it('creates an order (201) and reads it back by id', async () => {
@@ -379,7 +368,7 @@ describe.each(['express', 'fastify'] as const)(
 
     describe('telemetry (testing kit)', () => {
       it('logs each service call and the HTTP handler with the same correlation id', async () => {
-        const capture = moduleRef.get(RfsLogCapture);
+        const capture = ctx.capture;
         await call('GET', '/orders/5', undefined, {
           'x-correlation-id': 'look-5',
         });
@@ -401,7 +390,7 @@ describe.each(['express', 'fastify'] as const)(
       });
 
       it('counts operations in the metrics, payments attempts included', async () => {
-        const metrics = moduleRef.get(ResultMetricsCollector);
+        const metrics = ctx.metrics;
         await call('POST', '/orders', order('M-1'));
         gateway.script('fail', 'fail', 'fail');
         await call('POST', '/orders/1/pay');
@@ -421,9 +410,8 @@ describe.each(['express', 'fastify'] as const)(
       });
 
       it('fires the default error-rate alert when lookups keep failing, and resolves it', async () => {
-        const clock = moduleRef.get(RfsTestClock);
-        const alerts = moduleRef.get(ResultAlertService);
-        const notifier = moduleRef.get(RecordingAlertNotifier);
+        const { clock } = ctx;
+        const alerts = ctx.alerts.service;
         // minSamples 20 over 5m, error rate > 5%, held for 1m.
         for (let i = 0; i < 25; i++) await call('GET', `/orders/${1000 + i}`);
         clock.advance(15_000);
@@ -449,13 +437,73 @@ describe.each(['express', 'fastify'] as const)(
             .getActiveAlerts()
             .filter((a) => a.rule === 'rfs_high_error_rate'),
         ).toEqual([]);
-        await new Promise((r) => setImmediate(r));
+        await ctx.alerts.flush();
         expect(
-          notifier
-            .events({ rule: 'rfs_high_error_rate', operation: 'orders.get' })
+          ctx.alerts
+            .delivered({ rule: 'rfs_high_error_rate', operation: 'orders.get' })
             .map((e) => e.status),
         ).toEqual(['firing', 'resolved']);
       });
+    });
+  },
+);
+
+describe.each(['express', 'fastify'] as const)(
+  'the sample AppModule as it is (%s)',
+  (adapter) => {
+    let ctx: ResultTestContext;
+
+    beforeEach(async () => {
+      // Read when the providers are created.
+      process.env.DB_PATH = ':memory:';
+      process.env.LOG_LEVEL = 'silent';
+      ctx = await resultTestContext({
+        imports: [AppModule],
+        rfsModule: 'imported',
+        http: adapter === 'express' ? true : new FastifyAdapter(),
+      });
+    });
+
+    afterEach(async () => {
+      await ctx.close();
+      delete process.env.DB_PATH;
+      delete process.env.LOG_LEVEL;
+    });
+
+    it('serves the seeded orders, /metrics and the dashboard', async () => {
+      const order = await fetch(`${ctx.url}/orders/1`);
+      expect(order.status).toBe(200);
+      expect(order.headers.get('x-correlation-id')).toBe('test-cid-1');
+      expect(await order.json()).toMatchObject({ reference: 'SEED-0001' });
+
+      // PrometheusModule serves the default registry (the rfs series of a test context live
+      // in a registry of their own: ctx.metrics).
+      const scrape = await fetch(`${ctx.url}/metrics`);
+      expect(scrape.status).toBe(200);
+      expect(await scrape.text()).toContain('process_cpu_user_seconds_total');
+      expect(
+        await recordedOperationCount(ctx.metrics, 'orders.get', 'ok'),
+      ).toBe(1);
+
+      const page = await fetch(`${ctx.url}/rfs/dashboard/ui`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toContain('text/html');
+      const snapshot = (await (
+        await fetch(`${ctx.url}/rfs/dashboard`)
+      ).json()) as {
+        service: string;
+        operations: Array<{ operation: string; ok: number }>;
+        alertRules: Array<{ name: string }>;
+      };
+      expect(snapshot.service).toBe('orders-sample');
+      expect(
+        snapshot.operations.find((o) => o.operation === 'orders.get')?.ok,
+      ).toBe(1);
+      expect(snapshot.alertRules.map((r) => r.name)).toEqual([
+        'rfs_high_error_rate',
+        'rfs_slow_operations',
+        'rfs_low_batch_success_rate',
+      ]);
     });
   },
 );
