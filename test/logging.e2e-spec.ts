@@ -28,6 +28,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import {
   CorrelationContext,
   LogResultOperation,
+  MonoResult,
   ResultLogger,
   RfsModule,
   RfsError,
@@ -76,6 +77,18 @@ class OrdersService {
 @Controller('orders')
 class OrdersController {
   constructor(private readonly orders: OrdersService) {}
+
+  @Get('steps/:n')
+  async steps(@Param('n') n: string): Promise<{ ok: boolean }> {
+    const r = await MonoResult.ok(Number(n))
+      .logStep('steps.load')
+      .flatMap((v) =>
+        v > 100 ? err(RfsError.conflict('order', 'too big')) : ok(v),
+      )
+      .logStep('steps.check')
+      .logError('steps');
+    return { ok: r.isOk() };
+  }
 
   // Applied last: it must carry over the route, the guard and the param metadata below it.
   @LogResultOperation('orders.get')
@@ -245,6 +258,26 @@ describe.each(adapters)('Result logging on %s', (_name, makeAdapter) => {
         correlationId: r.id,
         error: { type: 'RfsError', code: 'NOT_FOUND' },
       });
+    });
+
+    it('writes MonoResult log records through the installed sink, with the request id', async () => {
+      const r = await get(port, '/orders/steps/101');
+      expect(r.status).toBe(200);
+      const steps = stream.lines.filter(
+        (l) =>
+          typeof l.operation === 'string' && l.operation.startsWith('steps'),
+      );
+      expect(
+        steps.map((l) => [l.operation, l.step, l.outcome, l.level]),
+      ).toEqual([
+        ['steps.load', 'steps.load', 'ok', 30],
+        ['steps.check', 'steps.check', 'err', 40],
+        ['steps', undefined, 'err', 40],
+      ]);
+      for (const l of steps) {
+        expect(l).toMatchObject({ correlationId: r.id, service: 'e2e' });
+      }
+      expect(steps[2]).toMatchObject({ error: { code: 'CONFLICT' } });
     });
 
     it('keeps the guard of a decorated controller method', async () => {
