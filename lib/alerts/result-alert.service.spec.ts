@@ -355,6 +355,50 @@ describe('ResultAlertService timer', () => {
     expect(spy).toHaveBeenCalledTimes(3);
   });
 
+  it('shutdown delivers pending notifications within shutdownFlushMs, then counts the rest as dropped', async () => {
+    jest.useFakeTimers();
+    let fail = 2;
+    const delivered: string[] = [];
+    const flaky: AlertNotifier = {
+      name: 'flaky',
+      notify: async (events) => {
+        if (fail-- > 0) throw new Error('down');
+        delivered.push(...events.map((e) => e.status));
+      },
+    };
+    const hanging: AlertNotifier = {
+      name: 'hanging',
+      notify: () => new Promise<void>(() => undefined),
+    };
+    const { source, service, registry } = setup(
+      [{ ...errorRule, for: undefined }],
+      {
+        notifiers: [flaky, hanging],
+        shutdownFlushMs: 1000,
+        retryBaseMs: 60_000, // without the flush, the next retry would be a minute away
+      },
+    );
+    source.many(10, 'orders.create', 'err');
+    service.evaluate();
+    await jest.advanceTimersByTimeAsync(0); // first attempt fails
+    const done = service.shutdown();
+    await jest.advanceTimersByTimeAsync(1000);
+    await done;
+    expect(delivered).toEqual(['firing']);
+    const m = async (name: string) =>
+      (await registry.getSingleMetric(name)!.get()).values;
+    expect(await m('rfs_alert_notifications_failed_total')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ labels: { notifier: 'flaky' }, value: 2 }),
+      ]),
+    );
+    expect(await m('rfs_alert_notifications_dropped_total')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ labels: { notifier: 'hanging' }, value: 1 }),
+      ]),
+    );
+  });
+
   it('does nothing when disabled (alerts: false)', () => {
     jest.useFakeTimers();
     const service = new ResultAlertService({
