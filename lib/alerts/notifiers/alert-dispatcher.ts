@@ -50,6 +50,8 @@ export class AlertDispatcher {
     private readonly options: AlertDispatcherOptions = {},
   ) {
     this.logger = options.logger ?? new Logger('RfsAlerts');
+    for (const n of notifiers)
+      n.attachFailureReporter?.((err) => options.onFailure?.(n.name, err));
     this.queues = notifiers.map((notifier) => ({
       notifier,
       max: Math.max(1, notifier.maxQueue ?? DEFAULT_MAX_QUEUE),

@@ -24,6 +24,11 @@ export interface AlertNotifier {
    * the caller, unless it is an {@link AlertDeliveryError} with `retryable: false`.
    */
   notify(events: AlertEvent[]): Promise<void>;
+  /**
+   * Receives a callback for failures of the notifier's own background work (e.g.
+   * Alertmanager re-sends), so they are counted like failed deliveries.
+   */
+  attachFailureReporter?(report: (error: unknown) => void): void;
   /** Stops background work (timers). Called on shutdown after the final flush. */
   close?(): void | Promise<void>;
 }

@@ -56,6 +56,7 @@ export class AlertmanagerNotifier implements AlertNotifier {
   private readonly active = new Map<string, AlertEvent>();
   private timer: NodeJS.Timeout | undefined;
   private readonly logger = new Logger('RfsAlerts');
+  private reportFailure: ((error: unknown) => void) | undefined;
 
   constructor(private readonly options: AlertmanagerNotifierOptions) {
     let url: URL | undefined;
@@ -105,6 +106,11 @@ export class AlertmanagerNotifier implements AlertNotifier {
     await this.post([...this.active.values()].map((e) => this.toAlert(e)));
   }
 
+  /** The dispatcher's failure counter, for failed re-sends. */
+  attachFailureReporter(report: (error: unknown) => void): void {
+    this.reportFailure = report;
+  }
+
   /** Stops re-sending. */
   close(): void {
     if (this.timer) clearInterval(this.timer);
@@ -145,11 +151,12 @@ export class AlertmanagerNotifier implements AlertNotifier {
     }
     if (this.timer) return;
     this.timer = setInterval(() => {
-      this.resend().catch((err: unknown) =>
+      this.resend().catch((err: unknown) => {
+        this.reportFailure?.(err);
         this.logger.warn(
-          `Alertmanager re-send of ${this.active.size} active alert(s) failed: ${err instanceof Error ? err.message : String(err)}`,
-        ),
-      );
+          `Alertmanager re-send of ${this.active.size} active alert(s) failed (next try in ${this.resendMs} ms): ${err instanceof Error ? err.message : String(err)}`,
+        );
+      });
     }, this.resendMs);
     this.timer.unref?.();
   }

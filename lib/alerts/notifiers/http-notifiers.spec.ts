@@ -222,9 +222,14 @@ describe('AlertmanagerNotifier', () => {
       expect(post).toHaveBeenCalledTimes(1);
       await jest.advanceTimersByTimeAsync(90_000);
       expect(post).toHaveBeenCalledTimes(4);
+      const failures: unknown[] = [];
+      n.attachFailureReporter((e) => failures.push(e));
+      post.mockRejectedValueOnce(new Error('am down'));
+      await jest.advanceTimersByTimeAsync(30_000);
+      expect(failures).toEqual([new Error('am down')]); // counted, retried next interval
       await n.notify([ev('resolved')]);
       await jest.advanceTimersByTimeAsync(90_000);
-      expect(post).toHaveBeenCalledTimes(5);
+      expect(post).toHaveBeenCalledTimes(6);
     } finally {
       n.close();
       jest.useRealTimers();
