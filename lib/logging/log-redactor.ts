@@ -45,7 +45,7 @@ export class LogRedactor {
 
   /** True when `key` is one of the redacted names. */
   isRedactedKey(key: string): boolean {
-    return this.keys.has(key.toLowerCase());
+    return typeof key === 'string' && this.keys.has(key.toLowerCase());
   }
 
   /** A redacted, bounded, JSON-safe copy of `value`. Never throws. */

@@ -87,6 +87,14 @@ describe('rfsPinoHttp', () => {
     });
   });
 
+  it('mixin survives odd field keys', () => {
+    const fields = CorrelationContext.run('cid-3', () => {
+      CorrelationContext.set(Symbol('odd') as unknown as string, 1);
+      return rfsLogMixin({});
+    });
+    expect(fields.correlationId).toBe('cid-3');
+  });
+
   it('mixin outside the async context finds the id through the logged response', () => {
     const { genReqId } = rfsPinoHttp();
     const req = request({ 'x-correlation-id': 'late-1' });

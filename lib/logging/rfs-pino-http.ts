@@ -59,14 +59,28 @@ export function correlationIdOfRequest(req: unknown): string | undefined {
   const headers = r.headers ?? {};
   const id = resolver.fromHeaders(headers).id;
   const first = resolver.headerNames()[0];
-  if (first !== undefined && runtime.resolver !== undefined)
-    headers[first] = id;
+  if (first !== undefined && runtime.resolver !== undefined) {
+    try {
+      headers[first] = id;
+    } catch {
+      // frozen headers: the middleware then resolves on its own (same rules)
+    }
+  }
   r[EARLY_ID] = id;
   return id;
 }
 
 /** Fields pino's `mixin` adds to every line: the correlation id and request-scoped fields. */
 export function rfsLogMixin(mergeObject?: object): Record<string, unknown> {
+  try {
+    return mixinFields(mergeObject);
+  } catch {
+    // pino calls the mixin on every line: it must never make a log call throw
+    return {};
+  }
+}
+
+function mixinFields(mergeObject: object | undefined): Record<string, unknown> {
   const store = CorrelationContext.storage.getStore();
   if (store !== undefined) {
     const out: Record<string, unknown> = { correlationId: store.id };
