@@ -47,6 +47,15 @@ export function configureRfsPinoRuntime(
  *   to the first configured correlation header so the middleware that runs next adopts it.
  */
 export function correlationIdOfRequest(req: unknown): string | undefined {
+  try {
+    return resolveRequestId(req);
+  } catch {
+    // a request we cannot read: pino-http falls back to its own id
+    return undefined;
+  }
+}
+
+function resolveRequestId(req: unknown): string | undefined {
   const active = CorrelationContext.storage.getStore();
   if (active !== undefined) return active.id;
   if (typeof req !== 'object' || req === null) return undefined;
