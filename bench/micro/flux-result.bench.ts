@@ -68,7 +68,7 @@ void agree().then(() =>
       'FluxResult.flatMap (ordered)': 1.3,
       'FluxResult.flatMap (ordered: false)': 1.3,
     },
-    rounds: 8,
+    rounds: 15,
     comparisons: {
       'async step, 10K items': {
         'RxJS mergeMap': rxAsync,

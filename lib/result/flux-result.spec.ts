@@ -203,6 +203,30 @@ describe('FluxResult per-item operators', () => {
     ).rejects.toThrow(/flatMap callback must return a Result.*got number/);
   });
 
+  it.each([
+    ['ordered', true, 4],
+    ['unordered', false, 4],
+    ['sequential', true, 1],
+  ])(
+    'flatMap (%s): a Promise or Observable of a non-Result is a defect naming the callback',
+    async (_, ordered, concurrency) => {
+      const bad = [
+        () => Promise.resolve(7),
+        () => of(ok(1), 'x'),
+      ] as unknown as (() => Result<number, never>)[];
+      for (const fn of bad) {
+        await expect(
+          FluxResult.ok(1, 2)
+            .flatMap(fn, { ordered, concurrency })
+            .collect()
+            .run(),
+        ).rejects.toThrow(
+          /flatMap callback must return a Result.*got (number|string)/,
+        );
+      }
+    },
+  );
+
   it('flatMap rejects a bad concurrency with a clear message', () => {
     expect(() =>
       FluxResult.ok(1).flatMap((n) => ok(n), { concurrency: 0 }),

@@ -132,23 +132,33 @@ export function flatMapOk<T, E, U, F>(
   }
   const project = (r: Result<T, E>): ObservableInput<Result<U, E | F>> =>
     r.isErr() ? [r as unknown as Err<U, E>] : toInput(fn(r.value));
-  if (options.ordered === false) return mergeMap(project, concurrency);
-  if (concurrency === 1) return concatMap(project);
-  return orderedMergeMap(project, concurrency);
+  // Promises and Observables from `fn` are not checked by `toInput` (that would cost a promise
+  // per item): `checkItem` runs on what they emit.
+  if (options.ordered === false) {
+    return (source) =>
+      source.pipe(mergeMap(project, concurrency), map(checkItem<U, E | F>));
+  }
+  if (concurrency === 1) {
+    return (source) =>
+      source.pipe(concatMap(project), map(checkItem<U, E | F>));
+  }
+  return orderedMergeMap(project, concurrency, checkItem<U, E | F>);
 }
 
+/** What `fn` returned, as an ObservableInput (most frequent kinds first). */
 function toInput<U, F>(
   value: FlatMapOkInput<U, F>,
 ): ObservableInput<Result<U, F>> {
-  if (value instanceof MonoResult) return value.toObservable();
+  if (value instanceof Promise) return value;
   if (isResult(value)) return [value as Result<U, F>];
+  if (value instanceof MonoResult) return value.toObservable();
   if (value instanceof Observable) return value;
   if (
     value !== null &&
     typeof value === 'object' &&
     typeof (value as PromiseLike<unknown>).then === 'function'
   ) {
-    return Promise.resolve(value).then(checkItem<U, F>);
+    return Promise.resolve(value) as Promise<Result<U, F>>;
   }
   return [checkItem<U, F>(value)];
 }
@@ -182,6 +192,7 @@ const ignore = (): void => undefined;
 function orderedMergeMap<A, B>(
   project: (value: A) => ObservableInput<B>,
   concurrency: number,
+  check: (item: unknown) => B,
 ): OperatorFunction<A, B> {
   return (source) =>
     new Observable<B>((subscriber) => {
@@ -209,7 +220,14 @@ function orderedMergeMap<A, B>(
         } else if (item !== INNER_DONE) subscriber.next(item);
         else release();
       };
-      const single = (index: number, item: B): void => {
+      const single = (index: number, value: unknown): void => {
+        let item: B;
+        try {
+          item = check(value);
+        } catch (e) {
+          subscriber.error(e);
+          return;
+        }
         if (index !== head) waiting.set(index, { items: [item], done: true });
         else {
           subscriber.next(item);
@@ -223,16 +241,25 @@ function orderedMergeMap<A, B>(
             if (input instanceof Promise) {
               // mergeMap waits on the same promise (its rejection is the error), so the slot
               // frees as early as with a plain mergeMap; this reaction only places the value
-              input.then((item: B) => single(index, item), ignore);
+              input.then((item: unknown) => single(index, item), ignore);
               return input;
             }
             if (Array.isArray(input) && input.length === 1) {
-              single(index, input[0] as B);
+              single(index, input[0]);
               return NOTHING;
             }
             return new Observable<void>((inner) =>
               from(input).subscribe({
-                next: (x) => emit(index, x),
+                next: (x) => {
+                  let item: B;
+                  try {
+                    item = check(x);
+                  } catch (e) {
+                    inner.error(e);
+                    return;
+                  }
+                  emit(index, item);
+                },
                 error: (e: unknown) => inner.error(e),
                 complete: () => {
                   emit(index, INNER_DONE);
