@@ -2,15 +2,12 @@ import {
   Controller,
   Get,
   HttpCode,
-  type INestApplication,
   type MessageEvent,
-  Module,
   NotFoundException,
   Param,
   Post,
   Sse,
 } from '@nestjs/common';
-import { NestFactory, type AbstractHttpAdapter } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { type Observable, of, throwError } from 'rxjs';
@@ -21,15 +18,12 @@ import {
   FluxResult,
   HttpErrorStatus,
   MonoResult,
-  type OperationEvent,
-  OperationHub,
   type Page,
   PageQuery,
   type PageRequest,
   type ProblemDetails,
   type Result,
   RfsError,
-  RfsModule,
   type RfsModuleOptionsInput,
   RfsOperation,
   RequestAbortSignal,
@@ -38,6 +32,16 @@ import {
   toPage,
   toSse,
 } from 'nestjs-rfs';
+import {
+  type ResultTestContext,
+  TEST_CORRELATION_ID_PREFIX,
+  recordedOutcomes,
+  resultTestContext,
+} from 'nestjs-rfs/testing';
+import 'nestjs-rfs/testing/jest';
+
+/** A deterministic id of the testing module (`test-cid-N`). */
+const TEST_ID = new RegExp(`^${TEST_CORRELATION_ID_PREFIX}\\d+$`);
 
 @HttpErrorStatus(409)
 class SeatTakenError extends Error {}
@@ -368,29 +372,21 @@ const controllers = [
   PageController,
 ];
 
+/**
+ * Serves the controllers with the testing kit's RfsModule: the Result log lines of the HTTP pass
+ * land in `ctx.capture`, the operations counter in `ctx.metrics` (a registry of its own), and
+ * generated correlation ids are `test-cid-N`.
+ */
 async function start(
   adapter: 'express' | 'fastify',
   options: RfsModuleOptionsInput,
-): Promise<{ app: INestApplication; base: string; events: OperationEvent[] }> {
-  // Only the sections under test: logging needs nestjs-pino's LoggerModule, metrics a registry.
-  const isolated: RfsModuleOptionsInput = {
-    logging: false,
-    metrics: false,
-    alerts: false,
-    dashboard: false,
-    ...options,
-  };
-  @Module({ imports: [RfsModule.forRoot(isolated)], controllers })
-  class AppModule {}
-  const httpAdapter: AbstractHttpAdapter =
-    adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter();
-  const app = await NestFactory.create(AppModule, httpAdapter, {
-    logger: false,
+): Promise<ResultTestContext> {
+  return resultTestContext({
+    controllers,
+    http: adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
+    // alerts and the dashboard are not under test here
+    options: { alerts: false, dashboard: false, ...options },
   });
-  const events: OperationEvent[] = [];
-  app.get(OperationHub).addListener({ onOperation: (e) => events.push(e) });
-  await app.listen(0, '127.0.0.1');
-  return { app, base: await app.getUrl(), events };
 }
 
 async function json(
@@ -409,20 +405,20 @@ function expectProblem(res: Response): void {
 describe.each(['express', 'fastify'] as const)(
   'Result → HTTP on %s',
   (adapter) => {
-    let app: INestApplication;
+    let ctx: ResultTestContext;
     let base: string;
-    let events: OperationEvent[];
 
     beforeAll(async () => {
-      ({ app, base, events } = await start(adapter, {
+      ctx = await start(adapter, {
         environment: 'development',
         http: {
           errorStatus: { PAYMENT_REQUIRED: 402, QuotaError: 429 },
           errorMapper: (e) => (e instanceof TeapotError ? 418 : undefined),
         },
-      }));
+      });
+      base = ctx.url!;
     });
-    afterAll(() => app.close());
+    afterAll(() => ctx.close());
 
     const get = (path: string, init?: RequestInit): Promise<Response> =>
       fetch(`${base}${path}`, init);
@@ -462,7 +458,7 @@ describe.each(['express', 'fastify'] as const)(
         async (path) => {
           const started = new Promise<void>((r) => (slowMono.started = r));
           const aborted = new Promise<unknown>((r) => (slowMono.aborted = r));
-          events.length = 0;
+          ctx.capture.clear();
           const client = new AbortController();
           const req = get(path, { signal: client.signal }).catch(
             (e: unknown) => e,
@@ -473,11 +469,18 @@ describe.each(['express', 'fastify'] as const)(
           const reason = await aborted;
           expect((reason as Error).name).toBe('AbortError');
           await new Promise((r) => setImmediate(r));
-          expect(events).toHaveLength(1);
-          expect(events[0]).toMatchObject({
-            outcome: 'err',
-            http: { status: 499 },
-          });
+          // exactly one Result log line for the request: an err with the client-closed status
+          expect(ctx.capture.entries()).toMatchObject([
+            {
+              operation:
+                path === '/r/mono-slow'
+                  ? 'ResultController.monoSlow'
+                  : 'ResultController.monoSignal',
+              outcome: 'err',
+              correlationId: expect.stringMatching(TEST_ID),
+              http: { status: 499 },
+            },
+          ]);
         },
       );
 
@@ -525,7 +528,8 @@ describe.each(['express', 'fastify'] as const)(
           const body = await json(res);
           expect(body.code).toBe(code);
           expect(body.status).toBe(ERROR_CODE_STATUS[code]);
-          expect(typeof body.correlationId).toBe('string');
+          expect(body.correlationId).toMatch(TEST_ID);
+          expect(res.headers.get('x-correlation-id')).toBe(body.correlationId);
         },
       );
 
@@ -619,7 +623,8 @@ describe.each(['express', 'fastify'] as const)(
         expectProblem(res);
         const body = await json(res);
         expect(body.code).toBe('INTERNAL_SERVER_ERROR');
-        expect(typeof body.correlationId).toBe('string');
+        expect(body.correlationId).toMatch(TEST_ID);
+        expect(res.headers.get('x-correlation-id')).toBe(body.correlationId);
         // the server is still up
         expect((await get('/r/ok')).status).toBe(200);
       });
@@ -809,61 +814,83 @@ describe.each(['express', 'fastify'] as const)(
       });
     });
 
-    describe('OperationEvent (one per request)', () => {
+    describe('telemetry: one timing per request (one log line, one count)', () => {
       const settle = (): Promise<void> =>
         new Promise((resolve) => setImmediate(resolve));
 
       it('carries the operation, route template, status, outcome and correlation id', async () => {
-        events.length = 0;
+        const before = await recordedOutcomes(ctx.metrics, 'items.get');
+        ctx.capture.clear();
         await get('/r/items/404', { headers: { 'x-correlation-id': 'ev-1' } });
         await get('/r/ok');
         await settle();
-        expect(events).toHaveLength(2);
-        expect(events[0]).toMatchObject({
-          source: 'http',
-          operation: 'items.get',
-          outcome: 'err',
-          correlationId: 'ev-1',
-          http: { method: 'GET', route: '/r/items/:id', status: 404 },
-        });
-        expect(events[0].error).toBeInstanceOf(RfsError);
-        expect(events[1]).toMatchObject({
-          operation: 'ResultController.ok',
-          outcome: 'ok',
-          http: { route: '/r/ok', status: 200 },
-        });
-        expect(events[1].durationMs).toBeGreaterThanOrEqual(0);
+        const lines = ctx.capture.entries();
+        expect(lines).toMatchObject([
+          {
+            operation: 'items.get',
+            outcome: 'err',
+            correlationId: 'ev-1',
+            http: { method: 'GET', route: '/r/items/:id', status: 404 },
+            error: { type: 'RfsError', code: 'NOT_FOUND' },
+          },
+          {
+            operation: 'ResultController.ok',
+            outcome: 'ok',
+            correlationId: expect.stringMatching(TEST_ID),
+            http: { route: '/r/ok', status: 200 },
+          },
+        ]);
+        expect(lines[1].durationMs).toBeGreaterThanOrEqual(0);
+        await expect(
+          recordedOutcomes(ctx.metrics, 'items.get'),
+        ).resolves.toEqual({ ...before, err: before.err + 1 });
       });
 
       it('a thrown unknown error is a defect; a thrown HttpException an err', async () => {
-        events.length = 0;
+        const before = await recordedOutcomes(
+          ctx.metrics,
+          'ThrowController.defect',
+        );
+        ctx.capture.clear();
         await get('/t/defect');
         await get('/t/http');
         await settle();
-        expect(events.map((e) => [e.outcome, e.http?.status])).toEqual([
+        expect(
+          ctx.capture.entries().map((e) => [e.outcome, e.http?.status]),
+        ).toEqual([
           ['defect', 500],
           ['err', 404],
         ]);
+        // the defect's stack is logged on the server side only
+        expect(
+          ctx.capture.entries({ outcome: 'defect' })[0].error?.stack,
+        ).toMatch(/Error: secret internal state\n\s+at /);
+        await expect(
+          recordedOutcomes(ctx.metrics, 'ThrowController.defect'),
+        ).resolves.toEqual({ ...before, defect: before.defect + 1 });
       });
 
       it('a batch reports item counts', async () => {
-        events.length = 0;
+        ctx.capture.clear();
         await get('/f/partial');
         await settle();
-        expect(events).toHaveLength(1);
-        expect(events[0]).toMatchObject({
-          outcome: 'err',
-          flux: { ok: 2, err: 2 },
-          http: { status: 207 },
-        });
+        expect(ctx.capture.entries()).toMatchObject([
+          {
+            operation: 'FluxController.partial',
+            outcome: 'err',
+            flux: { ok: 2, err: 2 },
+            http: { status: 207 },
+          },
+        ]);
       });
 
       it('an NDJSON stream reports when it ends', async () => {
-        events.length = 0;
+        ctx.capture.clear();
         await (await get('/f/ndjson')).text();
         await settle();
-        expect(events).toHaveLength(1);
-        expect(events[0]).toMatchObject({ flux: { ok: 2, err: 1 } });
+        expect(ctx.capture.entries()).toMatchObject([
+          { operation: 'FluxController.ndjson', flux: { ok: 2, err: 1 } },
+        ]);
       });
     });
   },
@@ -872,19 +899,20 @@ describe.each(['express', 'fastify'] as const)(
 describe.each(['express', 'fastify'] as const)(
   'production redaction on %s',
   (adapter) => {
-    let app: INestApplication;
+    let ctx: ResultTestContext;
     let base: string;
 
     beforeAll(async () => {
-      ({ app, base } = await start(adapter, {
+      ctx = await start(adapter, {
         environment: 'production',
         http: {
           problemTypeBaseUrl: 'https://errors.example.com/',
           timingHeader: false,
         },
-      }));
+      });
+      base = ctx.url!;
     });
-    afterAll(() => app.close());
+    afterAll(() => ctx.close());
 
     it('a 5xx Err has a generic title and no internal message or details', async () => {
       const res = await fetch(`${base}/r/db`);
@@ -899,6 +927,17 @@ describe.each(['express', 'fastify'] as const)(
         type: 'https://errors.example.com/database-error',
       });
       expect(body.details).toBeUndefined();
+      // the server-side log line keeps what the body hides, under the same id
+      expect(ctx).toHaveLogged({
+        operation: 'ResultController.db',
+        outcome: 'err',
+        correlationId: res.headers.get('x-correlation-id'),
+      });
+      const [line] = ctx.capture.entries({ operation: 'ResultController.db' });
+      expect(line.error).toMatchObject({
+        code: 'DATABASE_ERROR',
+        message: expect.stringContaining('orders_pk'),
+      });
     });
 
     it('a 4xx keeps its detail', async () => {
@@ -927,18 +966,22 @@ describe.each(['express', 'fastify'] as const)(
   'opting out on %s',
   (adapter) => {
     it('http.interceptor: false and http.exceptionFilter: false leave Nest defaults', async () => {
-      const { app, base, events } = await start(adapter, {
+      const ctx = await start(adapter, {
         http: { interceptor: false, exceptionFilter: false },
       });
       try {
-        const plain = await fetch(`${base}/t/http`);
+        const plain = await fetch(`${ctx.url}/t/http`);
         expect(plain.status).toBe(404);
         expect(plain.headers.get('content-type')).toMatch(/^application\/json/);
         expect(await plain.json()).toMatchObject({ statusCode: 404 });
         expect(plain.headers.get('server-timing')).toBeNull();
-        expect(events).toHaveLength(0);
+        // no interceptor pass: nothing timed, logged or counted
+        expect(ctx.capture.entries()).toHaveLength(0);
+        await expect(
+          recordedOutcomes(ctx.metrics, 'ThrowController.http'),
+        ).resolves.toEqual({ ok: 0, err: 0, defect: 0 });
       } finally {
-        await app.close();
+        await ctx.close();
       }
     });
   },
