@@ -15,15 +15,15 @@ import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import {
-  type OperationEvent,
   OperationHub,
   type Result,
   RfsError,
-  RfsModule,
   ResultInterceptor,
   err,
   ok,
 } from 'nestjs-rfs';
+import { RfsLogCapture, RfsTestingModule } from 'nestjs-rfs/testing';
+import 'nestjs-rfs/testing/jest';
 
 @Injectable()
 class DenyGuard implements CanActivate {
@@ -82,12 +82,12 @@ async function start(
   adapter: 'express' | 'fastify',
   subclass: boolean,
   logger: LoggerService | false = false,
-): Promise<{ app: INestApplication; base: string; events: OperationEvent[] }> {
+): Promise<{ app: INestApplication; base: string; capture: RfsLogCapture }> {
   let builder = Test.createTestingModule({
     imports: [
-      RfsModule.forRoot({
+      // RfsModule with its Result log lines in memory (RfsLogCapture)
+      RfsTestingModule.forRoot({
         environment: 'development',
-        logging: false,
         metrics: false,
         alerts: false,
         dashboard: false,
@@ -106,10 +106,8 @@ async function start(
   const app = moduleRef.createNestApplication(httpAdapter, { logger });
   app.setGlobalPrefix('api');
   app.enableVersioning({ type: VersioningType.URI });
-  const events: OperationEvent[] = [];
-  app.get(OperationHub).addListener({ onOperation: (e) => events.push(e) });
   await app.listen(0, '127.0.0.1');
-  return { app, base: await app.getUrl(), events };
+  return { app, base: await app.getUrl(), capture: app.get(RfsLogCapture) };
 }
 
 const settle = (): Promise<void> =>
@@ -121,25 +119,27 @@ describe.each(['express', 'fastify'] as const)(
     describe('default interceptor', () => {
       let app: INestApplication;
       let base: string;
-      let events: OperationEvent[];
+      let capture: RfsLogCapture;
       beforeAll(async () => {
-        ({ app, base, events } = await start(adapter, false));
+        ({ app, base, capture } = await start(adapter, false));
       });
       afterAll(() => app.close());
 
       it('reports the route template with prefix and version, never the raw URL', async () => {
-        events.length = 0;
+        capture.clear();
         const res = await fetch(`${base}/api/v1/orders/missing?x=1`);
         expect(res.status).toBe(404);
         expect(((await res.json()) as { instance: string }).instance).toBe(
           '/api/v1/orders/missing',
         );
         await settle();
-        expect(events).toHaveLength(1);
-        expect(events[0]).toMatchObject({
-          operation: 'OrdersController.find',
-          http: { method: 'GET', route: '/api/v1/orders/:id', status: 404 },
-        });
+        expect(capture.entries()).toMatchObject([
+          {
+            operation: 'OrdersController.find',
+            outcome: 'err',
+            http: { method: 'GET', route: '/api/v1/orders/:id', status: 404 },
+          },
+        ]);
       });
 
       it('declares every route operation at bootstrap', () => {
@@ -163,7 +163,7 @@ describe.each(['express', 'fastify'] as const)(
 
     it('a defect is logged with its stack through the Nest logger, never sent', async () => {
       const logger = new CapturingLogger();
-      const { app, base } = await start(adapter, false, logger);
+      const { app, base, capture } = await start(adapter, false, logger);
       try {
         const res = await fetch(`${base}/api/v1/orders/boom/now`);
         expect(res.status).toBe(500);
@@ -176,6 +176,15 @@ describe.each(['express', 'fastify'] as const)(
           /Error: secret internal state\n\s+at /,
         );
         expect(line![2]).toBe('ResultExceptionFilter');
+        // and the request's one Result log line is a defect carrying the stack
+        await settle();
+        expect(capture).toHaveLogged({
+          operation: 'OrdersController.boom',
+          outcome: 'defect',
+        });
+        expect(capture.entries({ outcome: 'defect' })[0].error?.stack).toMatch(
+          /Error: secret internal state\n\s+at /,
+        );
       } finally {
         await app.close();
       }
@@ -184,20 +193,20 @@ describe.each(['express', 'fastify'] as const)(
     describe('subclass via overrideProvider(ResultInterceptor)', () => {
       let app: INestApplication;
       let base: string;
-      let events: OperationEvent[];
+      let capture: RfsLogCapture;
       beforeAll(async () => {
-        ({ app, base, events } = await start(adapter, true));
+        ({ app, base, capture } = await start(adapter, true));
       });
       afterAll(() => app.close());
 
       it('uses the overridden hooks', async () => {
-        events.length = 0;
+        capture.clear();
         expect((await fetch(`${base}/api/v1/orders/7`)).status).toBe(200);
         const health = await fetch(`${base}/api/v1/orders/health/check`);
         expect(await health.text()).toBe('up');
         expect(health.headers.get('server-timing')).toBeNull();
         await settle();
-        expect(events.map((e) => e.operation)).toEqual([
+        expect(capture.entries().map((e) => e.operation)).toEqual([
           'custom:OrdersController.find',
         ]);
       });
