@@ -157,9 +157,7 @@ function newContext(signal: AbortSignal): RunContext {
  * The context of runs without a signal and without log methods: nothing in it changes, so
  * they share it (a run that meets a logged mono switches to a fresh one, see `runMono`).
  */
-const FREE_RUN: RunContext = Object.freeze(
-  newContext(NEVER_ABORTED),
-) as RunContext;
+const FREE_RUN: RunContext = newContext(NEVER_ABORTED);
 
 /** The run's timing marks (started now if no logged mono started them yet). */
 function timingOf(ctx: RunContext): RunTiming {
