@@ -344,8 +344,8 @@ describe('ResultAlertService timer', () => {
 
   it("evaluates every evaluationInterval on an unref'd timer until shutdown", async () => {
     jest.useFakeTimers();
-    const { service } = setup([], { evaluationInterval: '10s' });
-    const spy = jest.spyOn(service, 'evaluate');
+    const { service, source } = setup([], { evaluationInterval: '10s' });
+    const spy = jest.spyOn(source, 'getOperations');
     service.onApplicationBootstrap();
     jest.advanceTimersByTime(35_000);
     expect(spy).toHaveBeenCalledTimes(3);
@@ -353,6 +353,28 @@ describe('ResultAlertService timer', () => {
     await service.onApplicationShutdown();
     jest.advanceTimersByTime(60_000);
     expect(spy).toHaveBeenCalledTimes(3);
+  });
+
+  it('spreads a large timer evaluation over event-loop turns, with the same result', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate'] });
+    const { service, source } = setup(
+      [{ ...errorRule, for: undefined, operation: '*' }],
+      { evaluationInterval: '10s' },
+    );
+    for (let i = 0; i < 250; i++) source.many(10, `op.${i}`, 'err');
+    const seen: string[] = [];
+    service.onAlert((e) => seen.push(e.operation));
+    const metrics = jest.spyOn(source, 'getOperationMetrics');
+    service.start();
+    jest.advanceTimersByTime(10_000); // the interval fires; only the first slice runs
+    expect(metrics).toHaveBeenCalledTimes(100);
+    expect(seen).toEqual([]); // events are published when the evaluation completes
+    await new Promise((r) => setImmediate(r)); // the next slice ran in between
+    expect(metrics).toHaveBeenCalledTimes(200);
+    service.stop(); // finishes the evaluation in progress: no event is lost
+    expect(metrics).toHaveBeenCalledTimes(250);
+    expect(seen).toHaveLength(250);
+    expect(service.getActiveAlerts()).toHaveLength(250);
   });
 
   it('shutdown delivers pending notifications within shutdownFlushMs, then counts the rest as dropped', async () => {

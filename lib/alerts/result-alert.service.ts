@@ -15,7 +15,8 @@ import {
   type AlertPipelineMetrics,
   alertPipelineMetrics,
 } from './alert-metrics';
-import type { AlertRule, ResolvedAlertRule } from './alert-rule';
+import type { OperationMetrics } from '../metrics/operation-metrics';
+import type { AlertRule, MetricWindow, ResolvedAlertRule } from './alert-rule';
 import {
   AlertRuleError,
   validateAlertRule,
@@ -28,6 +29,9 @@ import { AlertDispatcher } from './notifiers/alert-dispatcher';
 import type { AlertNotifier } from './notifiers/alert-notifier';
 import { LogAlertNotifier } from './notifiers/log.notifier';
 import { OperationGlob } from './operation-glob';
+
+/** (rule, operation) steps evaluated per event-loop turn by the timer. */
+const SLICE_STEPS = 100;
 
 /** What {@link ResultAlertService} is built from (RfsModule fills it from its options). */
 export interface ResultAlertServiceDeps {
@@ -108,6 +112,7 @@ export class ResultAlertService
   private readonly instance: string;
   private readonly intervalMs: number;
   private timer: NodeJS.Timeout | undefined;
+  private running: Generator<void, AlertEvent[], void> | undefined;
   private warnedNoSource = false;
 
   constructor(private readonly deps: ResultAlertServiceDeps = {}) {
@@ -256,6 +261,17 @@ export class ResultAlertService
    * produced. Never throws: a failing rule is logged and skipped.
    */
   evaluate(now: number = this.clock.now()): AlertEvent[] {
+    const run = this.evaluation(now);
+    let r = run.next();
+    while (!r.done) r = run.next();
+    return r.value;
+  }
+
+  /**
+   * One evaluation as a generator that pauses every {@link SLICE_STEPS} (rule, operation)
+   * steps, so the timer can spread a large evaluation over several event-loop turns.
+   */
+  private *evaluation(now: number): Generator<void, AlertEvent[], void> {
     const source = this.deps.source;
     if (this.deps.disabled) return [];
     if (!source) {
@@ -278,18 +294,34 @@ export class ResultAlertService
       return [];
     }
     const seen = new Set<string>();
-    for (const entry of this.rules.values()) {
-      if (!entry.rule.enabled) continue;
+    // Rules sharing a window read each operation's metrics once per evaluation.
+    const memo = new Map<string, OperationMetrics>();
+    const metricsOf = (op: string, window: MetricWindow): OperationMetrics => {
+      const k = `${window}\u0000${op}`;
+      let m = memo.get(k);
+      if (!m) memo.set(k, (m = source.getOperationMetrics(op, window)));
+      return m;
+    };
+    let steps = 0;
+    for (const entry of [...this.rules.values()]) {
+      // A sliced evaluation may see a rule removed or disabled between two slices.
+      if (!entry.rule.enabled || this.rules.get(entry.rule.name) !== entry)
+        continue;
       for (const op of operations) {
         if (!entry.glob.matches(op)) continue;
         const key = stateKey(entry.rule.name, op);
         seen.add(key);
         try {
-          this.step(entry, op, key, now, source, events);
+          this.step(entry, op, key, now, source, metricsOf, events);
         } catch (err) {
           this.logger.error(
             `Alert rule '${entry.rule.name}' failed on ${op}: ${describe(err)}`,
           );
+        }
+        if (++steps % SLICE_STEPS === 0) {
+          yield;
+          if (!entry.rule.enabled || this.rules.get(entry.rule.name) !== entry)
+            break;
         }
       }
     }
@@ -305,10 +337,23 @@ export class ResultAlertService
     return events;
   }
 
+  /** Timer path: runs an evaluation a slice per event-loop turn (requests run in between). */
+  private evaluateInSlices(): void {
+    if (this.running) return; // the previous one is still going
+    const run = this.evaluation(this.clock.now());
+    this.running = run;
+    const next = (): void => {
+      if (this.running !== run) return;
+      if (run.next().done) this.running = undefined;
+      else setImmediate(next);
+    };
+    next();
+  }
+
   /** Starts periodic evaluation (RfsModule calls this at bootstrap). */
   start(): void {
     if (this.timer || this.deps.disabled) return;
-    this.timer = setInterval(() => this.evaluate(), this.intervalMs);
+    this.timer = setInterval(() => this.evaluateInSlices(), this.intervalMs);
     this.timer.unref?.();
   }
 
@@ -316,6 +361,10 @@ export class ResultAlertService
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    // Finish an evaluation in progress so its events are not lost.
+    const run = this.running;
+    this.running = undefined;
+    if (run) while (!run.next().done);
   }
 
   /**
@@ -363,10 +412,11 @@ export class ResultAlertService
     key: string,
     now: number,
     source: AlertMetricsSource,
+    metricsOf: (op: string, window: MetricWindow) => OperationMetrics,
     events: AlertEvent[],
   ): void {
     const { rule } = entry;
-    const m = source.getOperationMetrics(op, rule.window);
+    const m = metricsOf(op, rule.window);
     const value = alertMetricValue(rule, m);
     const holds =
       m.total >= rule.minSamples &&
