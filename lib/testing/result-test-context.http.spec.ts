@@ -143,6 +143,42 @@ describe('resultTestContext with rfsModule: imported', () => {
     }
   });
 
+  it.each(adapters)(
+    'configureApp runs before the app listens (%s)',
+    async (_name, adapter) => {
+      const ctx = await resultTestContext({
+        imports: [ShopModule],
+        rfsModule: 'imported',
+        http: adapter(),
+        configureApp: (app) => {
+          app.setGlobalPrefix('api');
+        },
+      });
+      try {
+        const res = await fetch(`${ctx.url}/api/orders/1`);
+        expect(res.status).toBe(200);
+        expect(await res.json()).toEqual({ id: '1' });
+        expect((await fetch(`${ctx.url}/orders/1`)).status).toBe(404);
+        assertLogged(ctx.capture, {
+          operation: 'orders.get',
+          outcome: 'ok',
+        });
+      } finally {
+        await ctx.close();
+      }
+    },
+  );
+
+  it('refuses configureApp without http', async () => {
+    await expect(
+      resultTestContext({
+        imports: [ShopModule],
+        rfsModule: 'imported',
+        configureApp: () => undefined,
+      }),
+    ).rejects.toThrow('`configureApp` configures the HTTP application');
+  });
+
   it('refuses testing-module options, whose place is the app’s forRoot', async () => {
     await expect(
       resultTestContext({

@@ -48,6 +48,21 @@ export interface ResultTestContextOptions {
    * initialised instead of the bare module (lifecycle hooks run once).
    */
   http?: true | AbstractHttpAdapter;
+  /**
+   * With `http`: configures the application before it listens, as your `main.ts` does
+   * (`setGlobalPrefix`, `enableVersioning`, `useWebSocketAdapter`, global pipes, …).
+   *
+   * @example
+   * ```ts
+   * await resultTestContext({
+   *   imports: [AppModule],
+   *   rfsModule: 'imported',
+   *   http: true,
+   *   configureApp: (app) => app.setGlobalPrefix('api'),
+   * });
+   * ```
+   */
+  configureApp?: (app: INestApplication) => void | Promise<void>;
   /** Controllers under test. */
   controllers?: Type<unknown>[];
   /** Options of {@link RfsTestingModule.forRoot}. */
@@ -117,6 +132,11 @@ export async function resultTestContext(
   options: ResultTestContextOptions = {},
 ): Promise<ResultTestContext> {
   const imported = options.rfsModule === 'imported';
+  if (options.configureApp !== undefined && !options.http) {
+    throw new TypeError(
+      'resultTestContext: `configureApp` configures the HTTP application; set `http: true` (or an adapter) to serve the module.',
+    );
+  }
   if (imported && options.options !== undefined) {
     throw new TypeError(
       "resultTestContext: `options` configure the testing RfsModule; with rfsModule: 'imported' your own RfsModule.forRoot(...) holds the options.",
@@ -144,6 +164,7 @@ export async function resultTestContext(
       options.http === true
         ? module.createNestApplication({ logger: false })
         : module.createNestApplication(options.http, { logger: false });
+    await options.configureApp?.(app);
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address() as AddressInfo;
     url = `http://127.0.0.1:${address.port}`;
