@@ -22,12 +22,19 @@ export interface OperationHistoryPoint {
   p95Ms: number;
 }
 
+/** One `rfs_operations_total` series: its prom-client child and increments not yet handed over. */
+export interface CounterSeries {
+  readonly child: { inc(value?: number): void };
+  pending: number;
+}
+
 /** Cached prom-client label children of one operation (index 0 ok, 1 err, 2 defect). */
 export interface PromChildren {
-  counters: { inc(value?: number): void }[];
+  /** `error_code=""` series per outcome. */
+  counters: CounterSeries[];
   durations: { observe(value: number): void }[];
-  /** Err counters per error code (bounded by `maxErrorCodes` + `__other__`). */
-  errors: Map<string, { inc(value?: number): void }>;
+  /** Err series per error code (bounded by `maxErrorCodes` + `__other__`). */
+  errors: Map<string, CounterSeries>;
 }
 
 /**

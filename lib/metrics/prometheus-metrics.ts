@@ -59,6 +59,31 @@ export interface RfsPromMetrics {
   readonly correlationRejections: Counter<'source'>;
 }
 
+/** Flush callbacks per counter created here, run by the counter's `collect` hook. */
+const flushers = new WeakMap<object, Set<() => void>>();
+
+/** prom-client calls `collect` with the metric as `this` before every read (scrape, `get()`). */
+function runFlushers(this: object): void {
+  const set = flushers.get(this);
+  if (set) for (const flush of set) flush();
+}
+
+/**
+ * Registers `flush` to run before every read of `counter`, so increments counted in plain
+ * numbers on the hot path reach prom-client at the next scrape (values are exact at every read).
+ * Returns the remover, or undefined when the counter was not created by nestjs-rfs (then
+ * callers must increment it directly).
+ */
+export function onCounterRead(
+  counter: object,
+  flush: () => void,
+): (() => void) | undefined {
+  const set = flushers.get(counter);
+  if (!set) return undefined;
+  set.add(flush);
+  return () => set.delete(flush);
+}
+
 interface MetricLike {
   labelNames?: readonly string[];
   upperBounds?: readonly number[];
@@ -123,13 +148,17 @@ export function createRfsPromMetrics(
       client.Counter,
       labelNames,
       undefined,
-      () =>
-        new client.Counter<L>({
+      () => {
+        const created = new client.Counter<L>({
           name,
           help,
           labelNames,
           registers: [registry],
-        }),
+          collect: runFlushers,
+        });
+        flushers.set(created, new Set());
+        return created;
+      },
     ) as Counter<L>;
   };
   const histogram = <L extends string>(

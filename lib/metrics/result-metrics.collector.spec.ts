@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Registry } from 'prom-client';
+import { Counter, Registry } from 'prom-client';
 import { OperationHub } from '../operations/operation-hub';
 import { RfsError } from '../result/rfs.error';
 import { resolveRfsOptions, type RfsModuleOptionsInput } from '../rfs.options';
@@ -329,6 +329,49 @@ describe('ResultMetricsCollector', () => {
     expect(
       await a.value('rfs_operations_total', { operation: 'op', outcome: 'ok' }),
     ).toBe(2);
+  });
+
+  it('increments a same-named counter created elsewhere directly', async () => {
+    const registry = new Registry();
+    const foreign = new Counter({
+      name: 'rfs_operations_total',
+      help: 'made by someone else',
+      labelNames: ['operation', 'outcome', 'error_code'],
+      registers: [registry],
+    });
+    const c = new ResultMetricsCollector(
+      resolveRfsOptions({}),
+      { now: () => T0 },
+      undefined,
+      registry,
+    );
+    c.record('op', 'err', 1, { errorCode: 'X' });
+    const values = (await foreign.get()).values;
+    expect(values).toContainEqual({
+      labels: { operation: 'op', outcome: 'err', error_code: 'X' },
+      value: 1,
+    });
+  });
+
+  it('hands counts over before every read, and directly once destroyed', async () => {
+    const t = setup();
+    for (let i = 0; i < 5; i++) t.collector.record('op', 'ok', 1);
+    expect(
+      await t.value('rfs_operations_total', { operation: 'op', outcome: 'ok' }),
+    ).toBe(5);
+    expect(await t.text()).toContain(
+      'rfs_operations_total{operation="op",outcome="ok",error_code=""} 5',
+    );
+    t.collector.record('op', 'ok', 1);
+    t.collector.onModuleDestroy();
+    t.collector.record('op', 'ok', 1);
+    expect(
+      (
+        await t.registry.getSingleMetric('rfs_operations_total')!.get()
+      ).values.find(
+        (v) => v.labels.operation === 'op' && v.labels.outcome === 'ok',
+      )?.value,
+    ).toBe(7);
   });
 
   it('replaces a same-named metric whose labels or buckets differ (hot reload with new options)', async () => {

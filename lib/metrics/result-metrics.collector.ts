@@ -27,6 +27,7 @@ import { MetricsOptions } from './metrics.options';
 import type { MetricWindow, OperationMetrics } from './operation-metrics';
 import {
   OperationStats,
+  type CounterSeries,
   type PromChildren,
   type OperationHistoryPoint,
   emptyOperationMetrics,
@@ -35,6 +36,7 @@ import {
   type RfsPromMetrics,
   createRfsPromMetrics,
   loadPromClient,
+  onCounterRead,
 } from './prometheus-metrics';
 import { WINDOW_LAYOUTS, isMetricWindow } from './window-ring';
 
@@ -110,6 +112,8 @@ export class ResultMetricsCollector
   private operationsWarned = false;
   private removeListener: (() => void) | undefined;
   private removeRejections: (() => void) | undefined;
+  /** Set while `rfs_operations_total` increments are handed over at each read. */
+  private removeFlush: (() => void) | undefined;
 
   constructor(
     @InjectRfsOptions() options: RfsModuleOptions,
@@ -126,6 +130,9 @@ export class ResultMetricsCollector
         client,
         registry ?? client.register,
         options.metrics,
+      );
+      this.removeFlush = onCounterRead(this.prom.operations, () =>
+        this.flush(),
       );
     }
   }
@@ -144,6 +151,10 @@ export class ResultMetricsCollector
 
   /** Stops listening. */
   onModuleDestroy(): void {
+    // Later records (shutdown hooks) go straight to prom-client.
+    this.flush();
+    this.removeFlush?.();
+    this.removeFlush = undefined;
     this.removeListener?.();
     this.removeListener = undefined;
     this.removeRejections?.();
@@ -211,8 +222,14 @@ export class ResultMetricsCollector
       if (prom) {
         const children = (stats.prom ??= this.children(stats.operation));
         const i = outcome === 'ok' ? 0 : outcome === 'err' ? 1 : 2;
-        if (code === undefined) children.counters[i].inc();
-        else this.errorCounter(children, stats.operation, code).inc();
+        const series =
+          code === undefined
+            ? children.counters[i]
+            : this.errorSeries(children, stats.operation, code);
+        // The counter takes the increment at its next read (scrape or get()): one label hash
+        // less per call. Without the read hook (a counter made elsewhere) it is incremented now.
+        if (this.removeFlush) series.pending++;
+        else series.child.inc();
         children.durations[i].observe(ms / 1000);
       }
     } catch (e) {
@@ -406,9 +423,10 @@ export class ResultMetricsCollector
   private children(operation: string): PromChildren {
     const p = this.prom!;
     return {
-      counters: OUTCOMES.map((outcome) =>
-        p.operations.labels({ operation, outcome, error_code: '' }),
-      ),
+      counters: OUTCOMES.map((outcome) => ({
+        child: p.operations.labels({ operation, outcome, error_code: '' }),
+        pending: 0,
+      })),
       durations: OUTCOMES.map((outcome) =>
         p.duration.labels({ operation, outcome }),
       ),
@@ -416,20 +434,40 @@ export class ResultMetricsCollector
     };
   }
 
-  private errorCounter(
+  private errorSeries(
     children: PromChildren,
     operation: string,
     code: string,
-  ): { inc(): void } {
+  ): CounterSeries {
     let c = children.errors.get(code);
     if (!c) {
-      c = this.prom!.operations.labels({
-        operation,
-        outcome: 'err',
-        error_code: code,
-      });
+      c = {
+        child: this.prom!.operations.labels({
+          operation,
+          outcome: 'err',
+          error_code: code,
+        }),
+        pending: 0,
+      };
       children.errors.set(code, c);
     }
     return c;
+  }
+
+  /** Hands the counted increments to prom-client (run before every read of the counter). */
+  private flush(): void {
+    for (const stats of this.ops.values()) {
+      const children = stats.prom;
+      if (!children) continue;
+      for (const series of children.counters) flushSeries(series);
+      for (const series of children.errors.values()) flushSeries(series);
+    }
+  }
+}
+
+function flushSeries(series: CounterSeries): void {
+  if (series.pending > 0) {
+    series.child.inc(series.pending);
+    series.pending = 0;
   }
 }
