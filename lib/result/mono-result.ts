@@ -109,7 +109,7 @@ function exec(node: StepNode, r: AnyResult, ctx: RunContext): unknown {
         : r;
     case KIND_FLAT_MAP:
       if (r.isErr()) return r;
-      if (ctx.signal.aborted) throw ctx.signal.reason;
+      if (ctx !== FREE_RUN && ctx.signal.aborted) throw ctx.signal.reason;
       return toStep(
         (node.fn as (v: unknown) => ResultSource<unknown, unknown>)(r.value),
         ctx,
@@ -125,7 +125,8 @@ function exec(node: StepNode, r: AnyResult, ctx: RunContext): unknown {
 /** The `fromAsync` step: a sync throw is mapped by `mapReject` when given, else a defect. */
 function runThunk(node: StepNode, ctx: RunContext): unknown {
   const signal = ctx.signal;
-  if (signal.aborted) throw signal.reason;
+  // (reading `aborted` costs a getter call; the free-run signal never aborts)
+  if (ctx !== FREE_RUN && signal.aborted) throw signal.reason;
   let out: unknown;
   try {
     out = (node.fn as (signal: AbortSignal) => unknown)(signal);
