@@ -139,9 +139,11 @@ export class ResultMetricsCollector
 
   /** Registers with the operation hub; declared operations get their zero series. */
   onModuleInit(): void {
-    if (this.hub) this.removeListener = this.hub.addListener(this);
+    // Idempotent: Nest runs init hooks again on moduleRef.init() then app.init().
+    if (this.hub && this.removeListener === undefined)
+      this.removeListener = this.hub.addListener(this);
     const rejections = this.prom?.correlationRejections;
-    if (rejections) {
+    if (rejections && this.removeRejections === undefined) {
       this.zeroRejections();
       this.removeRejections = CorrelationRejections.subscribe(
         (r: CorrelationRejection) => rejections.inc({ source: r.source }),
