@@ -86,6 +86,11 @@ const SHARED_META: readonly (readonly [StepMeta, StepMeta])[] = [
   ],
 ];
 
+/** Meta of constant sources (`ok`, `err`, `fromResult`). */
+const SOURCE_META = SHARED_META[KIND_CUSTOM][0];
+const FROM_ASYNC_WHERE = 'MonoResult.fromAsync thunk';
+const FROM_ASYNC_META = newMeta(KIND_THUNK, false, FROM_ASYNC_WHERE);
+
 function metaFor(
   kind: number,
   timed: boolean,
@@ -553,22 +558,12 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
   /** @internal Use the static constructors. */
   constructor(
     prev: MonoResult<unknown, unknown> | undefined,
-    kind: number,
     fn: (x: never, ctx: RunContext) => unknown,
-    timed = false,
-    where: string | undefined = undefined,
-    raw = false,
-    mapReject: ((cause: unknown) => unknown) | undefined = undefined,
+    meta: StepMeta,
   ) {
     (this as { prev: unknown }).prev = prev;
     (this as { fn: unknown }).fn = fn;
-    (this as { meta: StepMeta }).meta = metaFor(
-      kind,
-      timed,
-      where,
-      raw,
-      mapReject,
-    );
+    (this as { meta: StepMeta }).meta = meta;
     this.steps = undefined;
   }
 
@@ -584,9 +579,8 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
   ): MonoResult<T, E> {
     return new MonoResult<T, E>(
       undefined,
-      KIND_CUSTOM,
       (_r: unknown, ctx: RunContext) => source(ctx),
-      timed,
+      SHARED_META[KIND_CUSTOM][timed ? 1 : 0],
     );
   }
 
@@ -596,12 +590,11 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
     where?: string,
     kind: number = KIND_CUSTOM,
   ): MonoResult<U, F> {
+    const timed = this.meta.timed;
     return new MonoResult<U, F>(
       this as MonoResult<unknown, unknown>,
-      kind,
       fn as (x: never, ctx: RunContext) => unknown,
-      this.timed,
-      where,
+      metaFor(kind, timed, where, false, undefined),
     );
   }
 
@@ -623,7 +616,7 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
   static ok<T>(value: T): MonoResult<T, never>;
   static ok<T>(value?: T): MonoResult<T | undefined, never> {
     const r = new Ok<T | undefined, never>(value);
-    return new MonoResult(undefined, KIND_CUSTOM, () => r);
+    return new MonoResult(undefined, () => r, SOURCE_META);
   }
 
   /**
@@ -632,12 +625,12 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
    */
   static err<E>(error: E): MonoResult<never, E> {
     const r = new Err<never, E>(error);
-    return new MonoResult(undefined, KIND_CUSTOM, () => r);
+    return new MonoResult(undefined, () => r, SOURCE_META);
   }
 
   /** A mono that yields the given Result. */
   static fromResult<T, E>(result: Result<T, E>): MonoResult<T, E> {
-    return new MonoResult(undefined, KIND_CUSTOM, () => result);
+    return new MonoResult(undefined, () => result, SOURCE_META);
   }
 
   /**
@@ -672,12 +665,8 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
     };
     return new MonoResult<T, E>(
       undefined,
-      KIND_CUSTOM,
       fn,
-      false,
-      undefined,
-      true,
-      mapErr,
+      newMeta(KIND_CUSTOM, false, undefined, true, mapErr),
     );
   }
 
@@ -692,12 +681,10 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
   ): MonoResult<T, E> {
     return new MonoResult<T, E>(
       undefined,
-      KIND_THUNK,
       thunk as (x: never) => unknown,
-      false,
-      'MonoResult.fromAsync thunk',
-      false,
-      mapErr,
+      mapErr === undefined
+        ? FROM_ASYNC_META
+        : newMeta(KIND_THUNK, false, FROM_ASYNC_WHERE, false, mapErr),
     );
   }
 
@@ -708,7 +695,11 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
       if (ctx.signal.aborted) throw ctx.signal.reason;
       return toStep(factory(), ctx, where);
     };
-    return new MonoResult<T, E>(undefined, KIND_CUSTOM, fn, false, where);
+    return new MonoResult<T, E>(
+      undefined,
+      fn,
+      newMeta(KIND_CUSTOM, false, where),
+    );
   }
 
   /**
