@@ -21,6 +21,12 @@ import {
 } from 'rxjs';
 import { CorrelationContext } from '../correlation/correlation-context';
 import { correlationStoreOf } from '../correlation/correlation.middleware';
+import type { LogResultOperationMetadata } from '../logging/log-result-operation.decorator';
+import {
+  offerRouteHandlerClaim,
+  type RouteHandlerClaim,
+  runWithRouteHandlerClaim,
+} from '../logging/route-handler-claim';
 import type { OperationEvent } from '../operations/operation-event';
 import { OperationHub } from '../operations/operation-hub';
 import type { OperationOutcome } from '../result/outcome';
@@ -28,6 +34,7 @@ import { isResult } from '../result/result';
 import { getRfsOptionsToken } from '../rfs-options.provider';
 import {
   RFS_FLUX_RESPONSE_METADATA,
+  RFS_LOG_OPERATION_METADATA,
   RFS_OPERATION_METADATA,
   RFS_UNTRACKED_METADATA,
 } from '../rfs.constants';
@@ -60,8 +67,16 @@ import { resultToMessageEvent, toSse } from './sse';
 
 /** What ResultInterceptor knows about a route (computed once per handler). */
 export interface RfsRouteInfo {
-  /** Operation name: `@RfsOperation` name or `Controller.handler`. */
+  /**
+   * Operation name: `@RfsOperation` name, else the `@LogResultOperation` name, else
+   * `Controller.handler`.
+   */
   readonly operation: string;
+  /**
+   * `@LogResultOperation` metadata of the handler: its options apply to the request's line,
+   * and the decorated method does not log a second time when it runs as this route's handler.
+   */
+  readonly log?: LogResultOperationMetadata;
   /** `@FluxResponse` options (defaults when absent). */
   readonly flux: Readonly<FluxResponseOptions>;
   /** Whether the route is an `@Sse()` route. */
@@ -200,6 +215,18 @@ export class ResultInterceptor
       http.getResponse<AdapterResponse>(),
     );
     req[CALL] = call;
+    // A @LogResultOperation handler leaves its line and metric to this pass (one timing). The
+    // claim is a property of the request's correlation store; without one (correlation off or
+    // excluded) the handler is subscribed inside a context that carries it.
+    if (route.log !== undefined && !offerRouteHandlerClaim(call)) {
+      if (route.sse)
+        return runWithRouteHandlerClaim(call, () => call.sse(next.handle()));
+      return new Observable<unknown>((subscriber) =>
+        runWithRouteHandlerClaim(call, () =>
+          call.attach(subscriber, next.handle()),
+        ),
+      );
+    }
     if (route.sse) return call.sse(next.handle());
     return new Observable<unknown>((subscriber) =>
       call.attach(subscriber, next.handle()),
@@ -217,13 +244,13 @@ export class ResultInterceptor
     return this.routeInfo(context).tracked;
   }
 
-  /** Operation name of a route: `@RfsOperation` name, else `Controller.handler`. */
+  /**
+   * Operation name of a route: `@RfsOperation` name, else the `@LogResultOperation` name
+   * (explicit or its `ClassName.method` default), else `Controller.handler`.
+   */
   protected operationName(context: ExecutionContext): string {
     const handler = context.getHandler();
-    const named: unknown = Reflect.getMetadata(RFS_OPERATION_METADATA, handler);
-    return typeof named === 'string'
-      ? named
-      : `${context.getClass().name}.${handler.name}`;
+    return routeOperationName(context.getClass(), handler, handler.name);
   }
 
   /** How a FluxResult is answered: `@FluxResponse` options, NDJSON when the client accepts it. */
@@ -283,6 +310,7 @@ export class ResultInterceptor
       );
       info = {
         operation: this.operationName(context),
+        log: logMetadataOf(handler),
         flux:
           (flux as FluxResponseOptions | undefined) ?? DEFAULT_FLUX_RESPONSE,
         sse: Reflect.getMetadata(SSE_METADATA, handler) === true,
@@ -323,17 +351,35 @@ export class ResultInterceptor
         for (const name of routeMethodNames(cls)) {
           const fn = (cls.prototype as Record<string, unknown>)[name];
           if (isUntracked(cls, fn)) continue;
-          const named: unknown = Reflect.getMetadata(
-            RFS_OPERATION_METADATA,
-            fn as object,
-          );
-          hub.announce(
-            typeof named === 'string' ? named : `${cls.name}.${name}`,
-          );
+          hub.announce(routeOperationName(cls, fn, name));
         }
       }
     }
   }
+}
+
+/** `@RfsOperation` name > `@LogResultOperation` name > `Controller.handler`. */
+function routeOperationName(
+  cls: { readonly name: string },
+  handler: unknown,
+  methodName: string,
+): string {
+  if (typeof handler === 'function') {
+    const named: unknown = Reflect.getMetadata(RFS_OPERATION_METADATA, handler);
+    if (typeof named === 'string') return named;
+    const log = logMetadataOf(handler);
+    if (log !== undefined) return log.operation;
+  }
+  return `${cls.name}.${methodName}`;
+}
+
+function logMetadataOf(
+  handler: unknown,
+): LogResultOperationMetadata | undefined {
+  if (typeof handler !== 'function') return undefined;
+  const meta = Reflect.getMetadata(RFS_LOG_OPERATION_METADATA, handler) as
+    LogResultOperationMetadata | undefined;
+  return typeof meta?.operation === 'string' ? meta : undefined;
 }
 
 function routeMethodNames(cls: new () => object): string[] {
@@ -361,8 +407,16 @@ function routeMethodNames(cls: new () => object): string[] {
  * One request through ResultInterceptor: the Observer of the handler's Observable and the
  * teardown of what it started. One object per request instead of a closure per step.
  */
-class HttpCall {
+class HttpCall implements RouteHandlerClaim {
   readonly start = performance.now();
+  /** {@link RouteHandlerClaim}: the handler's `@LogResultOperation` metadata. */
+  readonly logMetadata: LogResultOperationMetadata | undefined;
+  /** {@link RouteHandlerClaim}: arguments handed over by the decorated handler. */
+  args: readonly unknown[] | undefined = undefined;
+  /** {@link RouteHandlerClaim}: the decorated handler ran (or this call ended). */
+  taken = false;
+  /** The Ok value, kept only for a `@LogResultOperation` handler (valueType, includeResult). */
+  private value: unknown = undefined;
   private downstream?: Subscriber<unknown>;
   private upstream?: Subscription;
   private work?: Subscription;
@@ -385,7 +439,9 @@ class HttpCall {
     readonly route: RfsRouteInfo,
     readonly req: MarkedRequest,
     readonly res: AdapterResponse,
-  ) {}
+  ) {
+    this.logMetadata = route.log;
+  }
 
   /** A signal that aborts when the client disconnects (created on first use). */
   get signal(): AbortSignal {
@@ -419,6 +475,7 @@ class HttpCall {
     if (this.done) return;
     if (isResult(value)) {
       if (value.isOk()) {
+        if (this.logMetadata !== undefined) this.value = value.value;
         this.downstream!.next(value.value);
       } else {
         this.downstream!.next(this.errBody(value.error));
@@ -437,6 +494,7 @@ class HttpCall {
       this.flux(value);
       return;
     }
+    if (this.logMetadata !== undefined) this.value = value;
     this.downstream!.next(value);
   }
 
@@ -631,6 +689,7 @@ class HttpCall {
   }
 
   private emit(): void {
+    this.taken = true;
     const req = this.req;
     const correlationId =
       CorrelationContext.getId() ?? correlationStoreOf(req)?.id;
@@ -646,6 +705,9 @@ class HttpCall {
       error: this.failure,
       flux: this.fluxCounts,
       correlationId,
+      log: this.logMetadata?.options,
+      args: this.args,
+      value: this.value,
       http: {
         method: requestMethod(req),
         route: routeTemplate(req) ?? this.route.operation,

@@ -11,6 +11,7 @@ import { isResult } from '../result/result';
 import { RFS_LOG_OPERATION_METADATA } from '../rfs.constants';
 import { observeFlux } from './flux-observer';
 import type { RfsLogLevel } from './logging.options';
+import { takeRouteHandlerClaim } from './route-handler-claim';
 
 /** Options of {@link LogResultOperation}. Unset fields fall back to the `logging` section. */
 export interface LogResultOperationOptions {
@@ -102,12 +103,20 @@ export function LogResultOperation(
       includeArgs: log.includeArgs === true,
     };
     const fn = original as AnyMethod;
+    const meta: LogResultOperationMetadata = { operation, options: log };
     const wrapper = function (this: unknown): unknown {
       // `arguments` instead of a rest array: V8 passes it to apply without copying
       // eslint-disable-next-line prefer-rest-params
       const argv = arguments as unknown as unknown[];
       const hub = OperationHub.current();
       if (hub === undefined) return fn.apply(this, argv);
+      // Running as the route handler of the HTTP call ResultInterceptor is timing: that pass
+      // writes the one line and records the one metric, with this decorator's name and options.
+      const claim = takeRouteHandlerClaim(meta);
+      if (claim !== undefined) {
+        if (spec.includeArgs) claim.args = Array.prototype.slice.call(argv);
+        return fn.apply(this, argv);
+      }
       const start = performance.now();
       const args = spec.includeArgs
         ? Array.prototype.slice.call(argv)
@@ -126,7 +135,6 @@ export function LogResultOperation(
       value: fn.length,
       configurable: true,
     });
-    const meta: LogResultOperationMetadata = { operation, options: log };
     Reflect.defineMetadata(RFS_LOG_OPERATION_METADATA, meta, wrapper);
     (descriptor as PropertyDescriptor).value = wrapper;
     return descriptor;

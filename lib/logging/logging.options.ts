@@ -31,7 +31,10 @@ export class LoggingOptions {
   slowMs = 1000;
   /** Fraction (0–1) of Ok lines written. */
   sampleRate = 1;
-  /** Log the outcome of every controller handler inside the HTTP interceptor pass. */
+  /**
+   * Log the outcome of every controller handler inside the HTTP interceptor pass. With `false`,
+   * only handlers decorated with `@LogResultOperation` are logged (still once, by that pass).
+   */
   logHttpHandlers = true;
 }
 

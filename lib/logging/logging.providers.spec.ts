@@ -95,4 +95,46 @@ describe('logging providers', () => {
     expect(lines).toHaveLength(1);
     expect(getResultLogSink()).not.toBeInstanceOf(ResultLoggerSink);
   });
+
+  it('the lifecycle registers once when Nest runs the init hooks twice', () => {
+    const lines: string[] = [];
+    const hub = new OperationHub();
+    const logger = new ResultLogger(
+      pino({}, { write: (s: string) => void lines.push(s) }),
+      { serviceName: 'svc', environment: 'test', logging: {} },
+    );
+    const lifecycle = new ResultLoggingLifecycle(
+      logger,
+      hub,
+      new CorrelationIdResolver(),
+      resolveRfsOptions({ serviceName: 'svc' }),
+    );
+    lifecycle.onModuleInit(); // moduleRef.init()
+    lifecycle.onModuleInit(); // app.init()
+    hub.emit({
+      operation: 'a',
+      outcome: 'ok',
+      durationMs: 1,
+      source: 'method',
+    });
+    expect(lines).toHaveLength(1);
+    lifecycle.onModuleDestroy();
+    hub.emit({
+      operation: 'a',
+      outcome: 'ok',
+      durationMs: 1,
+      source: 'method',
+    });
+    expect(lines).toHaveLength(1);
+    // re-initialised after a shutdown, it registers again
+    lifecycle.onModuleInit();
+    hub.emit({
+      operation: 'a',
+      outcome: 'ok',
+      durationMs: 1,
+      source: 'method',
+    });
+    expect(lines).toHaveLength(2);
+    lifecycle.onModuleDestroy();
+  });
 });

@@ -121,9 +121,10 @@ export class ResultLoggingLifecycle implements OnModuleInit, OnModuleDestroy {
     @Inject(getRfsOptionsToken()) private readonly options: RfsModuleOptions,
   ) {}
 
+  /** Idempotent: Nest runs init hooks again on `moduleRef.init()` then `app.init()`. */
   onModuleInit(): void {
     const logging = this.options.logging;
-    if (logging === false) return;
+    if (logging === false || this.removeListener !== undefined) return;
     configureRfsPinoRuntime(
       this.options.correlation === false ? undefined : this.resolver,
       new LogRedactor(logging.redact),

@@ -253,7 +253,14 @@ export class ResultLogger implements OperationListener {
   /** {@link OperationListener}: writes the line of a finished operation. */
   onOperation(event: OperationEvent): void {
     if (this.options === undefined) return;
-    if (event.source === 'http' && !this.options.logHttpHandlers) return;
+    // `logHttpHandlers: false` silences plain handlers; a `@LogResultOperation` handler (its
+    // options ride on the event) still gets the line its decorator asks for.
+    if (
+      event.source === 'http' &&
+      event.log === undefined &&
+      !this.options.logHttpHandlers
+    )
+      return;
     try {
       // the HTTP pass reports no value: no `valueType: 'undefined'` on its lines
       this.write(
