@@ -201,6 +201,7 @@ function orderedMergeMap<A, B>(
       /** The head inner completed: release the following ones, in order. */
       const release = (): void => {
         head++;
+        if (waiting.size === 0) return;
         for (let slot = waiting.get(head); slot; slot = waiting.get(head)) {
           waiting.delete(head);
           for (const x of slot.items) subscriber.next(x);
