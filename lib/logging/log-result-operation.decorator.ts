@@ -60,6 +60,12 @@ type AnyMono = MonoResult<unknown, unknown>;
  * The wrapper keeps `this`, `name`, `length` and every `Reflect` metadata entry (guards,
  * `@EventPattern`, Swagger). Without an initialised RfsModule it just calls the method.
  *
+ * On a controller route handler, the request is still logged and recorded once: when the
+ * method runs as the handler of the request ResultInterceptor is timing, that single HTTP pass
+ * writes the line (with `http` facts) using this decorator's name and options, and the wrapper
+ * only hands it the arguments. `@RfsOperation('name')` on the same handler names the route
+ * instead. Calls from anywhere else (nested, other providers, outside HTTP) log as usual.
+ *
  * @param name operation name (default `ClassName.method`)
  * @param options per-method logging options
  * @example
