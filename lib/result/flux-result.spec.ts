@@ -114,6 +114,30 @@ describe('FluxResult constructors', () => {
     }
   });
 
+  it('fromAsyncResults: take() stops the stream and aborts the thunks still running', async () => {
+    const started: number[] = [];
+    const aborted: number[] = [];
+    const thunks = Array.from(
+      { length: 20 },
+      (_, i) => (signal: AbortSignal) => {
+        started.push(i);
+        if (i === 0) return Promise.resolve(ok(i));
+        return new Promise<Result<number, never>>((_, reject) =>
+          signal.addEventListener('abort', () => {
+            aborted.push(i);
+            reject(signal.reason);
+          }),
+        );
+      },
+    );
+    const r = await FluxResult.fromAsyncResults(thunks, { concurrency: 3 })
+      .take(1)
+      .collect();
+    expect(r).toEqual(ok([0]));
+    expect(started).toEqual([0, 1, 2]); // the 4th never starts
+    expect(aborted.sort()).toEqual([1, 2]);
+  });
+
   it('fromAsyncResults: a rejected thunk is a defect unless mapErr is given', async () => {
     const thunks = [async () => ok(1), () => Promise.reject(boom)];
     await expect(

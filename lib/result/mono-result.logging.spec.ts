@@ -110,6 +110,25 @@ describe('MonoResult.logStep', () => {
     ]);
   });
 
+  it('concurrent items of all() each measure their steps from the same mark', async () => {
+    const m = after(10, ok(0))
+      .logStep('before')
+      .flatMap(() =>
+        MonoResult.all([
+          after(30, ok(1)).logStep('a'),
+          after(50, ok(2)).logStep('b'),
+        ]),
+      )
+      .logStep('after');
+    expect(await settle(m.run())).toEqual(ok([1, 2]));
+    expect(records.map((r) => [r.name, r.durationMs])).toEqual([
+      ['before', 10],
+      ['a', 30],
+      ['b', 50],
+      ['after', 50],
+    ]);
+  });
+
   it('does not log a cancellation', async () => {
     const ac = new AbortController();
     const p = after(100, ok(1))
