@@ -1,0 +1,196 @@
+// The four Nest applications of the HTTP bench. Each serves GET /orders/:id, a small JSON
+// object produced by a service that returns a MonoResult (one async step, as a repository
+// call would be). Only the surrounding stack differs:
+//   bare        Nest alone; the controller unwraps the MonoResult itself
+//   nestjs-pino nestjs-pino's LoggerModule (pino-http "request completed" line) — the anchor
+//   diy         nestjs-pino + nestjs-cls 6 (request id) + a prom-client timing interceptor
+//   nestjs-rfs  nestjs-pino (rfsPinoHttp) + RfsModule: correlation middleware, Result
+//               interceptor (the handler returns the MonoResult), Result log line, metrics
+import {
+  type CallHandler,
+  Controller,
+  type ExecutionContext,
+  Get,
+  Injectable,
+  Module,
+  type NestInterceptor,
+  Param,
+  type Type,
+} from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { ClsModule, ClsService } from 'nestjs-cls';
+import { LoggerModule } from 'nestjs-pino';
+import { Histogram, register } from 'prom-client';
+import { type Observable, tap } from 'rxjs';
+import {
+  MonoResult,
+  RfsError,
+  RfsModule,
+  rfsPinoHttp,
+  type Result,
+  type RfsModuleOptionsInput,
+} from 'nestjs-rfs';
+
+/** The stacks compared by the HTTP bench. */
+export const VARIANTS = ['bare', 'nestjs-pino', 'diy', 'nestjs-rfs'] as const;
+export type Variant = (typeof VARIANTS)[number];
+
+/** What GET /orders/:id returns. */
+export interface Order {
+  id: string;
+  status: 'open';
+  total: number;
+  currency: 'EUR';
+}
+
+@Injectable()
+export class OrdersService {
+  find(id: string): MonoResult<Order, RfsError> {
+    return MonoResult.fromPromise(
+      () => Promise.resolve(id),
+      (cause) => RfsError.internal('lookup failed', cause),
+    ).map((found) => ({
+      id: found,
+      status: 'open' as const,
+      total: 42.5,
+      currency: 'EUR' as const,
+    }));
+  }
+}
+
+/** Without nestjs-rfs the controller turns the Result into a value or an exception itself. */
+function unwrap(result: Result<Order, RfsError>): Order {
+  return result.unwrapOrThrow();
+}
+
+@Controller('orders')
+export class PlainOrdersController {
+  constructor(private readonly orders: OrdersService) {}
+
+  @Get(':id')
+  async find(@Param('id') id: string): Promise<Order> {
+    return unwrap(await this.orders.find(id));
+  }
+}
+
+@Controller('orders')
+export class RfsOrdersController {
+  constructor(private readonly orders: OrdersService) {}
+
+  @Get(':id')
+  find(@Param('id') id: string): MonoResult<Order, RfsError> {
+    return this.orders.find(id);
+  }
+}
+
+const durations = new Histogram({
+  name: 'http_request_duration_seconds',
+  help: 'HTTP request duration',
+  labelNames: ['operation', 'method', 'status'],
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [], // registered only by the DIY app
+});
+
+interface AnyResponse {
+  statusCode: number;
+  setHeader?: (name: string, value: string) => void;
+  header?: (name: string, value: string) => void;
+}
+
+/** The do-it-yourself timing interceptor: a prom-client histogram and the id echoed. */
+@Injectable()
+export class TimingInterceptor implements NestInterceptor {
+  constructor(private readonly cls: ClsService) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const http = context.switchToHttp();
+    const req = http.getRequest<{ method: string }>();
+    const res = http.getResponse<AnyResponse>();
+    const id = this.cls.getId();
+    if (res.setHeader) res.setHeader('x-correlation-id', id);
+    else res.header?.('x-correlation-id', id);
+    const operation = `${context.getClass().name}.${context.getHandler().name}`;
+    const end = durations.startTimer();
+    return next.handle().pipe(
+      tap({
+        next: () =>
+          end({ operation, method: req.method, status: res.statusCode }),
+        error: () => end({ operation, method: req.method, status: 500 }),
+      }),
+    );
+  }
+}
+
+function idFromHeader(req: IncomingMessage): string {
+  const h = req.headers['x-correlation-id'];
+  return typeof h === 'string' && h !== '' ? h : randomUUID();
+}
+
+/** The root module of one variant. */
+export function benchAppModule(
+  variant: Variant,
+  rfsOptions: RfsModuleOptionsInput = {},
+): Type {
+  switch (variant) {
+    case 'bare': {
+      @Module({
+        controllers: [PlainOrdersController],
+        providers: [OrdersService],
+      })
+      class BareModule {}
+      return BareModule;
+    }
+    case 'nestjs-pino': {
+      @Module({
+        imports: [LoggerModule.forRoot()],
+        controllers: [PlainOrdersController],
+        providers: [OrdersService],
+      })
+      class PinoModule {}
+      return PinoModule;
+    }
+    case 'diy': {
+      register.registerMetric(durations);
+      @Module({
+        imports: [
+          ClsModule.forRoot({
+            global: true,
+            middleware: {
+              mount: true,
+              generateId: true,
+              idGenerator: (req: IncomingMessage) => idFromHeader(req),
+            },
+          }),
+          LoggerModule.forRoot({
+            pinoHttp: { genReqId: (req) => idFromHeader(req) },
+          }),
+        ],
+        controllers: [PlainOrdersController],
+        providers: [
+          OrdersService,
+          { provide: APP_INTERCEPTOR, useClass: TimingInterceptor },
+        ],
+      })
+      class DiyModule {}
+      return DiyModule;
+    }
+    case 'nestjs-rfs': {
+      @Module({
+        imports: [
+          LoggerModule.forRoot({ pinoHttp: rfsPinoHttp() }),
+          RfsModule.forRoot({
+            serviceName: 'bench',
+            environment: 'production',
+            ...rfsOptions,
+          }),
+        ],
+        controllers: [RfsOrdersController],
+        providers: [OrdersService],
+      })
+      class RfsBenchModule {}
+      return RfsBenchModule;
+    }
+  }
+}

@@ -1,0 +1,62 @@
+// Child process of the HTTP bench: `node --require bench/harness/register.js http-server.ts
+// <variant> <express|fastify>`. Starts one app on 127.0.0.1 (free port), reports
+// `{ port }` over IPC, answers `'memory'` messages with process.memoryUsage(), and closes the
+// app when the parent disconnects or sends SIGTERM.
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { AddressInfo } from 'node:net';
+import type { RfsModuleOptionsInput } from 'nestjs-rfs';
+import { benchAppModule, VARIANTS, type Variant } from './http-apps';
+
+/** What the child sends to its parent. */
+export type ServerMessage =
+  | { type: 'listening'; port: number; pid: number }
+  | { type: 'memory'; usage: NodeJS.MemoryUsage; cpu: NodeJS.CpuUsage };
+
+async function main(): Promise<void> {
+  const [variant, adapter] = process.argv.slice(2);
+  if (!VARIANTS.includes(variant as Variant))
+    throw new Error(`variant must be one of ${VARIANTS.join(', ')}`);
+  if (adapter !== 'express' && adapter !== 'fastify')
+    throw new Error('adapter must be express or fastify');
+  // Profiling aid: RfsModule options of the nestjs-rfs variant as JSON (e.g. '{"metrics":false}').
+  const rfsOptions = process.env.BENCH_RFS_OPTIONS
+    ? (JSON.parse(process.env.BENCH_RFS_OPTIONS) as RfsModuleOptionsInput)
+    : undefined;
+  const app: INestApplication = await NestFactory.create(
+    benchAppModule(variant as Variant, rfsOptions),
+    adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
+    { logger: false },
+  );
+  await app.listen(0, '127.0.0.1');
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  let closing = false;
+  const close = () => {
+    if (closing) return;
+    closing = true;
+    void app.close().finally(() => process.exit(0));
+  };
+  process.on('disconnect', close);
+  process.on('SIGTERM', close);
+  process.on('message', (m) => {
+    if (m === 'memory')
+      process.send?.({
+        type: 'memory',
+        usage: process.memoryUsage(),
+        cpu: process.cpuUsage(),
+      } satisfies ServerMessage);
+  });
+  process.send?.({
+    type: 'listening',
+    port,
+    pid: process.pid,
+  } satisfies ServerMessage);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

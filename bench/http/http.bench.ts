@@ -1,0 +1,255 @@
+// HTTP throughput and tail latency of four Nest stacks serving the same MonoResult-backed GET
+// (see http-apps.ts), on Express and Fastify. Each app runs in its own child process; this
+// process drives autocannon (127.0.0.1, 50 connections, keep-alive). After a warm-up, rounds
+// are interleaved (every app once per round, order rotated) so drift on a shared CPU hits all
+// stacks alike; ratios are taken within a round, then the median over rounds is reported.
+// Writes bench/results/http.json and http.md.
+// Environment: BENCH_QUICK=1 (2 × 1 s rounds), BENCH_HTTP_ADAPTERS=express (one adapter),
+// BENCH_HTTP_SECONDS=n (round length), BENCH_STRICT=1 (exit 1 when a goal is missed).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { machineInfo, median } from '../harness';
+import { VARIANTS, type Variant } from './http-apps';
+import { load, type LoadResult, startServer } from './http-load';
+
+const quick = process.env.BENCH_QUICK === '1';
+const ROUNDS = quick ? 2 : 3;
+const ROUND_S = Number(process.env.BENCH_HTTP_SECONDS ?? (quick ? 1 : 4));
+const WARMUP_S = quick ? 0.5 : 2;
+const CONNECTIONS = 50;
+const ADAPTERS = (process.env.BENCH_HTTP_ADAPTERS ?? 'express,fastify')
+  .split(',')
+  .map((a) => a.trim()) as ('express' | 'fastify')[];
+const ANCHOR: Variant = 'nestjs-pino';
+const PATH = '/orders/ord-42';
+const AUTOCANNON_VERSION = (
+  JSON.parse(
+    readFileSync(require.resolve('autocannon/package.json'), 'utf8'),
+  ) as { version: string }
+).version;
+
+const LABELS: Record<Variant, string> = {
+  bare: 'bare Nest',
+  'nestjs-pino': 'Nest + nestjs-pino',
+  diy: 'DIY: nestjs-pino + nestjs-cls + prom-client interceptor',
+  'nestjs-rfs':
+    'Nest + nestjs-rfs (correlation, Result interceptor, logging, metrics)',
+};
+
+interface VariantReport {
+  variant: Variant;
+  label: string;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Median over rounds of req/s ÷ the anchor's req/s in the same round. */
+  rpsRatio: number;
+  /** Median over rounds of p99 ÷ the anchor's p99 in the same round. */
+  p99Ratio: number;
+  /** Median over rounds of req/s ÷ bare Nest's req/s in the same round. */
+  rpsVsBare: number;
+  rounds: LoadResult[];
+}
+
+interface Goal {
+  adapter: string;
+  goal: string;
+  measured: number;
+  limit: number;
+  met: boolean;
+}
+
+/** Checks one app before it is measured: the route answers as the others do. */
+async function check(url: string, variant: Variant): Promise<void> {
+  const res = await fetch(`${url}${PATH}`, {
+    headers: { 'x-correlation-id': 'bench-check' },
+  });
+  const body = (await res.json()) as { id?: string };
+  if (res.status !== 200 || body.id !== 'ord-42')
+    throw new Error(
+      `${variant}: GET ${PATH} → ${res.status} ${JSON.stringify(body)}`,
+    );
+  const echoed = res.headers.get('x-correlation-id');
+  if (
+    (variant === 'diy' || variant === 'nestjs-rfs') &&
+    echoed !== 'bench-check'
+  )
+    throw new Error(`${variant}: x-correlation-id not echoed (got ${echoed})`);
+}
+
+async function benchAdapter(
+  adapter: 'express' | 'fastify',
+): Promise<VariantReport[]> {
+  const script = join(__dirname, 'http-server.ts');
+  const servers = await Promise.all(
+    VARIANTS.map((v) => startServer(`${v}/${adapter}`, script, [v, adapter])),
+  );
+  try {
+    for (let i = 0; i < VARIANTS.length; i++)
+      await check(servers[i].url, VARIANTS[i]);
+    for (const s of servers)
+      await load(`${s.url}${PATH}`, WARMUP_S, CONNECTIONS);
+    const rounds: LoadResult[][] = VARIANTS.map(() => []);
+    for (let r = 0; r < ROUNDS; r++) {
+      for (let k = 0; k < VARIANTS.length; k++) {
+        const i = (k + r) % VARIANTS.length;
+        const result = await load(
+          `${servers[i].url}${PATH}`,
+          ROUND_S,
+          CONNECTIONS,
+        );
+        if (result.failures > 0)
+          throw new Error(
+            `${VARIANTS[i]}/${adapter}: ${result.failures} failed requests`,
+          );
+        rounds[i].push(result);
+        process.stdout.write(
+          `  ${adapter} round ${r + 1}/${ROUNDS} ${VARIANTS[i].padEnd(12)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  p99 ${result.p99Ms} ms\n`,
+        );
+      }
+    }
+    const anchor = rounds[VARIANTS.indexOf(ANCHOR)];
+    const bare = rounds[VARIANTS.indexOf('bare')];
+    return VARIANTS.map((variant, i) => {
+      const own = rounds[i];
+      return {
+        variant,
+        label: LABELS[variant],
+        requestsPerSecond: median(own.map((x) => x.requestsPerSecond)),
+        p50Ms: median(own.map((x) => x.p50Ms)),
+        p99Ms: median(own.map((x) => x.p99Ms)),
+        rpsRatio: median(
+          own.map((x, r) => x.requestsPerSecond / anchor[r].requestsPerSecond),
+        ),
+        p99Ratio: median(own.map((x, r) => x.p99Ms / anchor[r].p99Ms)),
+        rpsVsBare: median(
+          own.map((x, r) => x.requestsPerSecond / bare[r].requestsPerSecond),
+        ),
+        rounds: own,
+      };
+    });
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+  }
+}
+
+function goalsOf(adapter: string, reports: VariantReport[]): Goal[] {
+  const by = (v: Variant) => reports.find((r) => r.variant === v)!;
+  const rfs = by('nestjs-rfs');
+  const diy = by('diy');
+  const diyRounds = diy.rounds;
+  const vsDiy = median(
+    rfs.rounds.map(
+      (x, r) => x.requestsPerSecond / diyRounds[r].requestsPerSecond,
+    ),
+  );
+  return [
+    {
+      goal: 'nestjs-rfs req/s ÷ nestjs-pino req/s ≥ 0.90',
+      measured: rfs.rpsRatio,
+      limit: 0.9,
+      min: true,
+    },
+    {
+      goal: 'nestjs-rfs p99 ÷ nestjs-pino p99 ≤ 1.20',
+      measured: rfs.p99Ratio,
+      limit: 1.2,
+      min: false,
+    },
+    {
+      goal: 'nestjs-rfs req/s ÷ DIY req/s ≥ 1.30',
+      measured: vsDiy,
+      limit: 1.3,
+      min: true,
+    },
+  ].map((g) => ({
+    adapter,
+    goal: g.goal,
+    measured: g.measured,
+    limit: g.limit,
+    met: g.min ? g.measured >= g.limit : g.measured <= g.limit,
+  }));
+}
+
+async function main(): Promise<void> {
+  const date = new Date().toISOString();
+  const machine = machineInfo();
+  const results: Record<string, VariantReport[]> = {};
+  const goals: Goal[] = [];
+  for (const adapter of ADAPTERS) {
+    results[adapter] = await benchAdapter(adapter);
+    goals.push(...goalsOf(adapter, results[adapter]));
+  }
+
+  const lines = [
+    '# HTTP: nestjs-rfs against nestjs-pino, a DIY stack and bare Nest',
+    '',
+    `GET ${PATH} returning a small JSON object from a service that returns a \`MonoResult\` (one async step). Each app runs in its own child process (logs to /dev/null); autocannon drives it from the parent on 127.0.0.1 with ${CONNECTIONS} connections (keep-alive, no pipelining). ${WARMUP_S} s warm-up per app, then ${ROUNDS} interleaved rounds × ${ROUND_S} s (every app once per round, order rotated). req/s and p99 are medians over rounds; ratios are taken within a round (median over rounds).`,
+    '',
+    '- nestjs-pino: `LoggerModule.forRoot()` (pino-http "request completed" line). **Anchor.**',
+    '- DIY: nestjs-pino (`genReqId` from the header) + nestjs-cls 6 middleware (request id) + a global prom-client histogram interceptor echoing the id.',
+    "- nestjs-rfs: `LoggerModule.forRoot({ pinoHttp: rfsPinoHttp() })` + `RfsModule.forRoot({ environment: 'production' })` with its defaults: correlation middleware, Result interceptor (the handler returns the MonoResult), one Result log line per request (so two lines per request, against one for nestjs-pino), Prometheus series and windows, alerts evaluation.",
+    '',
+    `- Date: ${date}`,
+    `- Node ${machine.node} on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, ${machine.platform}; load average ${machine.loadAverage} at start (shared machine: absolute numbers vary, compare ratios)`,
+    '',
+  ];
+  for (const adapter of ADAPTERS) {
+    lines.push(
+      `## ${adapter}`,
+      '',
+      '| stack | req/s | p50 | p99 | req/s vs nestjs-pino | p99 vs nestjs-pino | req/s vs bare |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+      ...results[adapter].map(
+        (r) =>
+          `| ${r.label}${r.variant === ANCHOR ? ' (anchor)' : ''} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50Ms} ms | ${r.p99Ms} ms | ${r.rpsRatio.toFixed(2)} | ${r.p99Ratio.toFixed(2)} | ${r.rpsVsBare.toFixed(2)} |`,
+      ),
+      '',
+    );
+  }
+  lines.push(
+    '## Goals',
+    '',
+    '| adapter | goal | measured | met |',
+    '| --- | --- | ---: | :---: |',
+    ...goals.map(
+      (g) =>
+        `| ${g.adapter} | ${g.goal} | ${g.measured.toFixed(2)} | ${g.met ? 'yes' : '**no**'} |`,
+    ),
+    '',
+  );
+  const md = lines.join('\n');
+  console.log(`\n${md}`);
+  const dir = join(__dirname, '..', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'http.md'), md);
+  writeFileSync(
+    join(dir, 'http.json'),
+    `${JSON.stringify(
+      {
+        name: 'http',
+        date,
+        machine,
+        anchor: ANCHOR,
+        config: {
+          rounds: ROUNDS,
+          roundSeconds: ROUND_S,
+          warmupSeconds: WARMUP_S,
+          connections: CONNECTIONS,
+          tool: `autocannon ${AUTOCANNON_VERSION}`,
+        },
+        results,
+        goals,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  if (goals.some((g) => !g.met) && process.env.BENCH_STRICT === '1')
+    process.exitCode = 1;
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
