@@ -52,6 +52,22 @@ describe('FluxResult constructors', () => {
     expect(closed).toBe(true);
   });
 
+  it('take before flatMap bounds the reads of an infinite AsyncIterable', async () => {
+    let pulled = 0;
+    async function* naturals() {
+      for (let i = 0; ; i++) {
+        pulled++;
+        yield i;
+      }
+    }
+    const r = await FluxResult.from(naturals())
+      .take(3)
+      .flatMap(async (n) => ok(n * 10), { concurrency: 2 })
+      .collect();
+    expect(r).toEqual(ok([0, 10, 20]));
+    expect(pulled).toBe(3);
+  });
+
   it('reads an infinite sync iterable lazily too', async () => {
     let pulled = 0;
     function* naturals() {
