@@ -722,10 +722,16 @@ describe.each(['express', 'fastify'] as const)(
           { ok: true, value: 1 },
           {
             ok: false,
-            error: expect.objectContaining({ status: 404, code: 'NOT_FOUND' }),
+            error: expect.objectContaining({
+              status: 404,
+              code: 'NOT_FOUND',
+              instance: '/f/ndjson',
+              correlationId: res.headers.get('x-correlation-id'),
+            }),
           },
           { ok: true, value: 3 },
         ]);
+        expect(res.headers.get('x-correlation-id')).toMatch(/^test-cid-\d+$/);
       });
 
       it('Accept: application/x-ndjson chooses NDJSON on a batch route', async () => {

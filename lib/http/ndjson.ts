@@ -34,6 +34,11 @@ export class NdjsonStream extends Readable {
     private readonly flux: FluxResult<unknown, unknown>,
     private readonly problems: ProblemDetailsFactory,
     private readonly listener: NdjsonListener,
+    /** `instance` and `correlationId` of the request, captured while its context is active. */
+    private readonly context: {
+      instance?: string;
+      correlationId?: string;
+    } = {},
   ) {
     super();
   }
@@ -55,7 +60,7 @@ export class NdjsonStream extends Readable {
         } else {
           line = JSON.stringify({
             ok: false,
-            error: this.problems.create(item.error).body,
+            error: this.problems.create(item.error, this.context).body,
           });
         }
       } else {

@@ -552,9 +552,14 @@ class HttpCall implements RouteHandlerClaim {
       this.streaming = true;
       setResponseHeader(this.res, 'content-type', NDJSON_CONTENT_TYPE);
       this.downstream!.next(
-        new StreamableFile(new NdjsonStream(flux, this.owner.problems, this), {
-          type: NDJSON_CONTENT_TYPE,
-        }),
+        new StreamableFile(
+          new NdjsonStream(flux, this.owner.problems, this, {
+            instance: requestPath(this.req),
+            correlationId:
+              CorrelationContext.getId() ?? correlationStoreOf(this.req)?.id,
+          }),
+          { type: NDJSON_CONTENT_TYPE },
+        ),
       );
       return;
     }
