@@ -90,8 +90,27 @@ export const CLIENT_CLOSED_REQUEST = 499;
 
 const CALL = Symbol.for('rfs:http-call');
 
-/** True when the handler or its controller carries `RFS_UNTRACKED_METADATA`. */
+/**
+ * True for @willsoto/nestjs-prometheus's scrape endpoint (its `PrometheusController` or a
+ * user's subclass of it, as its README suggests for a custom path): scrapes are not operations.
+ */
+function isPrometheusController(cls: object): boolean {
+  for (
+    let c: unknown = cls;
+    typeof c === 'function' && c !== Function.prototype;
+    c = Object.getPrototypeOf(c)
+  ) {
+    if ((c as { name?: unknown }).name === 'PrometheusController') return true;
+  }
+  return false;
+}
+
+/**
+ * True when the handler or its controller carries `RFS_UNTRACKED_METADATA`, or the controller is
+ * the Prometheus scrape endpoint.
+ */
 function isUntracked(cls: object, handler: unknown): boolean {
+  if (isPrometheusController(cls)) return true;
   const onHandler: unknown =
     typeof handler === 'function'
       ? Reflect.getMetadata(RFS_UNTRACKED_METADATA, handler)

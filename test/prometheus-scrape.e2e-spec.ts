@@ -1,0 +1,97 @@
+// A Prometheus scrape (@willsoto/nestjs-prometheus's controller, or a user's subclass of it for a
+// custom path) is not a business operation: no Result log line, no operation series, no
+// declared operation — on Express and Fastify. (The module serves the subclass on /metrics.)
+import { Controller, Get, Module, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import {
+  PrometheusController,
+  PrometheusModule,
+} from '@willsoto/nestjs-prometheus';
+import { LoggerModule } from 'nestjs-pino';
+import { Writable } from 'node:stream';
+import { register } from 'prom-client';
+import {
+  OperationHub,
+  RfsModule,
+  ok,
+  rfsPinoHttp,
+  type Result,
+} from 'nestjs-rfs';
+
+class MemoryStream extends Writable {
+  lines: Record<string, unknown>[] = [];
+  override _write(chunk: Buffer, _enc: string, done: () => void): void {
+    for (const l of chunk.toString().split('\n')) {
+      if (l.trim()) this.lines.push(JSON.parse(l) as Record<string, unknown>);
+    }
+    done();
+  }
+}
+
+@Controller()
+class CustomScrapeController extends PrometheusController {}
+
+@Controller('ping')
+class PingController {
+  @Get()
+  ping(): Result<string, never> {
+    return ok('pong');
+  }
+}
+
+const adapters = [
+  ['Express', () => new ExpressAdapter()],
+  ['Fastify', () => new FastifyAdapter()],
+] as const;
+
+describe.each(adapters)('Prometheus scrapes on %s', (_name, makeAdapter) => {
+  let app: INestApplication;
+  let stream: MemoryStream;
+  let base: string;
+
+  beforeEach(async () => {
+    register.clear();
+    stream = new MemoryStream();
+    @Module({
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: [rfsPinoHttp({ level: 'info' }), stream],
+        }),
+        PrometheusModule.register({
+          defaultMetrics: { enabled: false },
+          controller: CustomScrapeController,
+        }),
+        RfsModule.forRoot({ serviceName: 'scrape', environment: 'test' }),
+      ],
+      controllers: [PingController],
+    })
+    class AppModule {}
+    app = await NestFactory.create(AppModule, makeAdapter(), { logger: false });
+    await app.listen(0, '127.0.0.1');
+    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  });
+
+  afterEach(async () => {
+    await app.close();
+    register.clear();
+  });
+
+  it('logs and counts the business route but not the scrape', async () => {
+    expect((await fetch(`${base}/ping`)).status).toBe(200);
+    const scrape = await fetch(`${base}/metrics`);
+    expect(scrape.status).toBe(200);
+    const text = await scrape.text();
+
+    const resultLines = stream.lines.filter((l) => 'outcome' in l);
+    expect(resultLines.map((l) => l.operation)).toEqual([
+      'PingController.ping',
+    ]);
+    expect(text).toContain('operation="PingController.ping"');
+    expect(text).not.toContain('CustomScrapeController');
+    expect([...OperationHub.declaredOperations()]).not.toContain(
+      'CustomScrapeController.index',
+    );
+  });
+});
