@@ -78,7 +78,7 @@ class HostileService {
       () => Promise.resolve(input),
       (cause) => RfsError.internal('unreachable', cause),
     )
-      .logStep('hostile.mono', 'echo')
+      .logStep('hostile.mono')
       .logPerformance('hostile.mono');
   }
 }
