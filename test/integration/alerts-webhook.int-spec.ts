@@ -256,6 +256,8 @@ describe('WebhookAlertNotifier through a receiver outage (refused, 500, hanging,
       );
       return;
     }
-    expect(Math.abs(during - after) / after).toBeLessThanOrEqual(0.1);
+    // One-sided: the outage must not make requests slower by more than 10% (p99 lower during
+    // the outage is noise, not a regression).
+    expect(during).toBeLessThanOrEqual(after * 1.1);
   });
 });
