@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 import { type RfsClock, systemClock } from '../../rfs.clock';
 import { requireAlertDuration } from '../alert-duration';
 import type { AlertEvent } from '../alert-event';
-import { AlertDeliveryError, type AlertNotifier } from './alert-notifier';
+import type { AlertNotifier } from './alert-notifier';
+import { postAlertJson, requireHttpUrl } from './http-delivery';
 
 /** Options of {@link AlertmanagerNotifier}. */
 export interface AlertmanagerNotifierOptions {
@@ -59,16 +60,11 @@ export class AlertmanagerNotifier implements AlertNotifier {
   private reportFailure: ((error: unknown) => void) | undefined;
 
   constructor(private readonly options: AlertmanagerNotifierOptions) {
-    let url: URL | undefined;
-    try {
-      url = new URL(options.url);
-    } catch {
-      url = undefined;
-    }
-    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
-      throw new Error(
-        `AlertmanagerNotifier url must be an absolute http(s) URL such as 'http://alertmanager:9093', got ${JSON.stringify(options.url)}`,
-      );
+    requireHttpUrl(
+      'AlertmanagerNotifier',
+      options.url,
+      'http://alertmanager:9093',
+    );
     this.endpoint = `${options.url.replace(/\/+$/, '')}/api/v2/alerts`;
     this.resendMs = requireAlertDuration(
       'AlertmanagerNotifier resendInterval',
@@ -162,27 +158,13 @@ export class AlertmanagerNotifier implements AlertNotifier {
   }
 
   private async post(alerts: AlertmanagerAlert[]): Promise<void> {
-    let res: Response;
-    try {
-      res = await fetch(this.endpoint, {
-        method: 'POST',
-        headers: {
-          ...this.options.headers,
-          'content-type': 'application/json',
-        },
-        body: JSON.stringify(alerts),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (err) {
-      throw new AlertDeliveryError(
-        `Alertmanager ${this.endpoint}: ${err instanceof Error ? err.message : String(err)}`,
-      );
-    }
-    const text = await res.text().catch(() => '');
-    if (!res.ok)
-      throw new AlertDeliveryError(
-        `Alertmanager ${this.endpoint} answered HTTP ${res.status}: ${text.slice(0, 200)}`,
-        res.status >= 500 || res.status === 408 || res.status === 429,
-      );
+    const failure = await postAlertJson({
+      label: 'Alertmanager',
+      url: this.endpoint,
+      body: JSON.stringify(alerts),
+      headers: this.options.headers,
+      timeoutMs: this.timeoutMs,
+    });
+    if (failure) throw failure;
   }
 }

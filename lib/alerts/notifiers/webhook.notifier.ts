@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AlertEvent } from '../alert-event';
 import { AlertDeliveryError, type AlertNotifier } from './alert-notifier';
 import { backoffDelayMs, unrefDelay } from './backoff';
+import { postAlertJson, requireHttpUrl } from './http-delivery';
 
 /** Options of {@link WebhookAlertNotifier}. */
 export interface WebhookAlertNotifierOptions {
@@ -60,16 +61,7 @@ export class WebhookAlertNotifier implements AlertNotifier {
   private readonly retryBaseMs: number;
 
   constructor(private readonly options: WebhookAlertNotifierOptions) {
-    let url: URL | undefined;
-    try {
-      url = new URL(options.url);
-    } catch {
-      url = undefined;
-    }
-    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
-      throw new Error(
-        `WebhookAlertNotifier url must be an absolute http(s) URL, got ${JSON.stringify(options.url)}`,
-      );
+    requireHttpUrl('WebhookAlertNotifier', options.url);
     this.timeoutMs = positive('timeoutMs', options.timeoutMs, 5000);
     this.retries = nonNegativeInt('retries', options.retries, 2);
     this.retryBaseMs = positive('retryBaseMs', options.retryBaseMs, 200);
@@ -99,38 +91,17 @@ export class WebhookAlertNotifier implements AlertNotifier {
     throw last ?? new AlertDeliveryError('webhook delivery failed');
   }
 
-  private async post(
+  private post(
     body: string,
     key: string,
   ): Promise<AlertDeliveryError | undefined> {
-    try {
-      const res = await fetch(this.options.url, {
-        method: 'POST',
-        headers: {
-          ...this.options.headers,
-          'content-type': 'application/json',
-          [IDEMPOTENCY_KEY_HEADER]: key,
-        },
-        body,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      await res.arrayBuffer().catch(() => undefined);
-      if (res.ok) return undefined;
-      const retryable =
-        res.status >= 500 || res.status === 408 || res.status === 429;
-      return new AlertDeliveryError(
-        `webhook ${this.options.url} answered HTTP ${res.status}`,
-        retryable,
-      );
-    } catch (err) {
-      const reason =
-        err instanceof Error && err.name === 'TimeoutError'
-          ? `timed out after ${this.timeoutMs} ms`
-          : err instanceof Error
-            ? `${err.message}${err.cause instanceof Error ? ` (${err.cause.message})` : ''}`
-            : String(err);
-      return new AlertDeliveryError(`webhook ${this.options.url}: ${reason}`);
-    }
+    return postAlertJson({
+      label: 'webhook',
+      url: this.options.url,
+      body,
+      headers: { ...this.options.headers, [IDEMPOTENCY_KEY_HEADER]: key },
+      timeoutMs: this.timeoutMs,
+    });
   }
 }
 
