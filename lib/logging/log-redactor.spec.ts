@@ -1,13 +1,7 @@
 import { LogRedactor, REDACTED } from './log-redactor';
+import { LoggingOptions } from './logging.options';
 
-const defaults = [
-  'password',
-  'token',
-  'secret',
-  'authorization',
-  'cookie',
-  'apiKey',
-];
+const defaults = new LoggingOptions().redact;
 
 describe('LogRedactor', () => {
   const r = new LogRedactor(defaults);

@@ -10,7 +10,7 @@ import { MonoResult } from '../result/mono-result';
 import { isResult } from '../result/result';
 import { RFS_LOG_OPERATION_METADATA } from '../rfs.constants';
 import { observeFlux } from './flux-observer';
-import type { RfsLogLevel } from './logging.options';
+import { RFS_LOG_LEVELS, type RfsLogLevel } from './log-levels';
 import { takeRouteHandlerClaim } from './route-handler-claim';
 
 /** Options of {@link LogResultOperation}. Unset fields fall back to the `logging` section. */
@@ -36,15 +36,6 @@ export interface LogResultOperationMetadata {
   /** The decorator's options. */
   readonly options: OperationLogOptions;
 }
-
-const LEVELS: readonly string[] = [
-  'trace',
-  'debug',
-  'info',
-  'warn',
-  'error',
-  'fatal',
-];
 
 type AnyMethod = (this: unknown, ...args: unknown[]) => unknown;
 type AnyMono = MonoResult<unknown, unknown>;
@@ -336,9 +327,9 @@ function checkOptions(o: LogResultOperationOptions): OperationLogOptions {
   }
   for (const key of ['level', 'errLevel'] as const) {
     const v = o[key];
-    if (v !== undefined && !LEVELS.includes(v))
+    if (v !== undefined && !(RFS_LOG_LEVELS as readonly unknown[]).includes(v))
       problems.push(
-        `${key} must be one of ${LEVELS.join(', ')}, got ${String(v)}`,
+        `${key} must be one of ${RFS_LOG_LEVELS.join(', ')}, got ${String(v)}`,
       );
   }
   for (const key of ['includeArgs', 'includeResult'] as const) {

@@ -1,16 +1,7 @@
 import { OptionsChecker } from '../rfs.options-errors';
+import { RFS_LOG_LEVELS, type RfsLogLevel } from './log-levels';
 
-/** Pino level names accepted by the logging options. */
-export type RfsLogLevel =
-  'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
-const LEVELS: readonly RfsLogLevel[] = [
-  'trace',
-  'debug',
-  'info',
-  'warn',
-  'error',
-  'fatal',
-];
+export type { RfsLogLevel } from './log-levels';
 
 /** Options of the `logging` section (structured Result logging on nestjs-pino). */
 export class LoggingOptions {
@@ -47,8 +38,8 @@ export function checkLoggingOptions(
   const p = 'logging';
   if (!check.object(p, value)) return;
   check.knownKeys(p, value, Object.keys(new LoggingOptions()));
-  check.oneOf(`${p}.level`, value.level, LEVELS);
-  check.oneOf(`${p}.errLevel`, value.errLevel, LEVELS);
+  check.oneOf(`${p}.level`, value.level, RFS_LOG_LEVELS);
+  check.oneOf(`${p}.errLevel`, value.errLevel, RFS_LOG_LEVELS);
   check.stringArray(`${p}.redact`, value.redact);
   check.number(`${p}.slowMs`, value.slowMs, { min: 0 });
   check.number(`${p}.sampleRate`, value.sampleRate, { min: 0, max: 1 });

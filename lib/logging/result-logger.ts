@@ -9,6 +9,7 @@ import type { OperationOutcome } from '../result/outcome';
 import { isResult, type Result } from '../result/result';
 import type { ResultLogRecord } from '../result/result-log-sink';
 import { isCodedError } from '../result/rfs.error';
+import { PINO_LEVELS } from './log-levels';
 import { LogRedactor } from './log-redactor';
 import { LoggingOptions, type RfsLogLevel } from './logging.options';
 import type { ResultLogError } from './result-log-entry';
@@ -86,15 +87,6 @@ interface LineInput {
   /** Slow decided by the caller (`logPerformance`). */
   readonly slow?: boolean;
 }
-
-const LEVEL_ORDER: Readonly<Record<RfsLogLevel, number>> = {
-  trace: 10,
-  debug: 20,
-  info: 30,
-  warn: 40,
-  error: 50,
-  fatal: 60,
-};
 
 /**
  * Writes Result log lines ({@link ResultLogEntry}) through pino. It is the logging listener of
@@ -354,7 +346,7 @@ export class ResultLogger implements OperationListener {
       slow =
         input.slow ?? input.durationMs > (input.log?.slowMs ?? options.slowMs);
       if (slow) {
-        if (LEVEL_ORDER[level] < LEVEL_ORDER.warn) level = 'warn';
+        if (PINO_LEVELS[level] < PINO_LEVELS.warn) level = 'warn';
       } else {
         if (!isEnabled(logger, level)) return;
         const rate = input.log?.sampleRate ?? options.sampleRate;

@@ -1,18 +1,10 @@
 import type { PinoLoggerLike } from '../logging/result-logger';
 import type { ResultLogEntry } from '../logging/result-log-entry';
-import type { RfsLogLevel } from '../logging/logging.options';
+import { PINO_LEVELS, type RfsLogLevel } from '../logging/log-levels';
 import type { OperationOutcome } from '../result/outcome';
 import type { RfsClock } from '../rfs.clock';
 
-/** pino's numeric levels. */
-export const PINO_LEVELS: Readonly<Record<RfsLogLevel, number>> = {
-  trace: 10,
-  debug: 20,
-  info: 30,
-  warn: 40,
-  error: 50,
-  fatal: 60,
-};
+export { PINO_LEVELS };
 
 /** Filter of {@link RfsLogCapture.entries}: every given field must match. */
 export interface LogEntryFilter {
