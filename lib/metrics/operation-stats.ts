@@ -271,8 +271,7 @@ function summarize(
     ok,
     err,
     defect,
-    successRate: total > 0 ? ok / total : 1,
-    errorRate: total > 0 ? (err + defect) / total : 0,
+    ...outcomeRates(ok, err, defect),
     meanMs: total > 0 ? sumMs / total : 0,
     p50Ms: q(0.5),
     p90Ms: q(0.9),
@@ -285,4 +284,19 @@ function summarize(
     errorBreakdown,
     topErrors,
   };
+}
+
+/**
+ * Success and error rates of outcome counts, as {@link OperationMetrics} and the collector's
+ * summary report them: with nothing finished, nothing failed (success 1, errors 0).
+ */
+export function outcomeRates(
+  ok: number,
+  err: number,
+  defect: number,
+): { successRate: number; errorRate: number } {
+  const total = ok + err + defect;
+  return total > 0
+    ? { successRate: ok / total, errorRate: (err + defect) / total }
+    : { successRate: 1, errorRate: 0 };
 }

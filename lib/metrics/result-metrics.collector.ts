@@ -31,6 +31,7 @@ import {
   type PromChildren,
   type OperationHistoryPoint,
   emptyOperationMetrics,
+  outcomeRates,
 } from './operation-stats';
 import {
   type RfsPromMetrics,
@@ -290,8 +291,7 @@ export class ResultMetricsCollector
       ok,
       err,
       defect,
-      successRate: total > 0 ? ok / total : 1,
-      errorRate: total > 0 ? (err + defect) / total : 0,
+      ...outcomeRates(ok, err, defect),
       throughputPerSec: total / (lengthMs / 1000),
       operations,
     };
