@@ -28,23 +28,7 @@ import {
   type Result,
   type RfsModuleOptionsInput,
 } from 'nestjs-rfs';
-
-type Line = Record<string, unknown>;
-
-/** In-memory pino destination: every line parsed. */
-class MemoryStream {
-  readonly lines: Line[] = [];
-  write(chunk: string): void {
-    this.lines.push(JSON.parse(chunk) as Line);
-  }
-  /** Result lines (pino-http's "request completed" lines have no `operation`). */
-  results(): Line[] {
-    return this.lines.filter((l) => typeof l.operation === 'string');
-  }
-  of(operation: string): Line[] {
-    return this.lines.filter((l) => l.operation === operation);
-  }
-}
+import { MemoryLogStream } from './support/memory-log.stream';
 
 @Injectable()
 class StockService {
@@ -115,12 +99,12 @@ class ShopController {
 interface Started {
   app: INestApplication;
   base: string;
-  stream: MemoryStream;
+  stream: MemoryLogStream;
   registry: Registry;
 }
 
 function appModule(
-  stream: MemoryStream,
+  stream: MemoryLogStream,
   registry: Registry,
   rfs: RfsModuleOptionsInput,
 ): Type {
@@ -151,7 +135,7 @@ async function start(
   rfs: RfsModuleOptionsInput = {},
 ): Promise<Started> {
   __resetOutOfContextForTests();
-  const stream = new MemoryStream();
+  const stream = new MemoryLogStream();
   const registry = new Registry();
   const app = await NestFactory.create(
     appModule(stream, registry, rfs),
@@ -365,7 +349,7 @@ describe.each(adapters)(
   'init hooks run twice (moduleRef.init() then app.init()) on %s',
   (_name, makeAdapter) => {
     let app: INestApplication;
-    const stream = new MemoryStream();
+    const stream = new MemoryLogStream();
     const registry = new Registry();
 
     beforeAll(async () => {

@@ -39,16 +39,7 @@ import {
   type Result,
   type RfsModuleOptionsInput,
 } from 'nestjs-rfs';
-
-type Line = Record<string, unknown>;
-
-/** In-memory pino destination: every line parsed. */
-class MemoryStream {
-  readonly lines: Line[] = [];
-  write(chunk: string): void {
-    this.lines.push(JSON.parse(chunk) as Line);
-  }
-}
+import { MemoryLogStream, type LogLine } from './support/memory-log.stream';
 
 @Injectable()
 class TenantGuard implements CanActivate {
@@ -111,7 +102,7 @@ const moduleHasLogging = (
 class LoggingWiring {}
 
 function appModule(
-  stream: MemoryStream,
+  stream: MemoryLogStream,
   order: 'logger-first' | 'rfs-first',
   rfs: RfsModuleOptionsInput = {},
   controllers: Type[] = [OrdersController],
@@ -170,7 +161,7 @@ function get(
 }
 
 /** Which `/orders/:n` request a line belongs to, from its url, its `n` or its args. */
-function requestNumberOf(l: Line): number | undefined {
+function requestNumberOf(l: LogLine): number | undefined {
   if (typeof l.n === 'number') return l.n;
   const url = (l.req as { url?: string } | undefined)?.url;
   if (url?.startsWith('/orders/')) return Number(url.slice(8));
@@ -188,7 +179,7 @@ describe.each(adapters)('Result logging on %s', (_name, makeAdapter) => {
   describe.each(orders)('with modules imported %s', (order) => {
     let app: INestApplication;
     let port: number;
-    const stream = new MemoryStream();
+    const stream = new MemoryLogStream();
 
     beforeAll(async () => {
       __resetOutOfContextForTests();
@@ -206,7 +197,7 @@ describe.each(adapters)('Result logging on %s', (_name, makeAdapter) => {
     });
 
     /** Lines written for the request whose path ends with `/n`. */
-    function linesOf(n: number): Line[] {
+    function linesOf(n: number): LogLine[] {
       return stream.lines.filter((l) => requestNumberOf(l) === n);
     }
 
@@ -310,7 +301,7 @@ describe.each(adapters)('Result logging on %s', (_name, makeAdapter) => {
           inRequest.filter((l) => typeof l.correlationId !== 'string'),
         ).toEqual([]);
         // group the lines by the request they name (url, logged n, or the decorated method's args)
-        const byRequest = new Map<number, Line[]>();
+        const byRequest = new Map<number, LogLine[]>();
         for (const l of stream.lines) {
           const n = requestNumberOf(l);
           if (n === undefined) continue;
@@ -369,7 +360,7 @@ class EventsController {
 describe('decorated @EventPattern handler (TCP microservice)', () => {
   let app: INestApplication;
   let client: ClientProxy;
-  const stream = new MemoryStream();
+  const stream = new MemoryLogStream();
 
   beforeAll(async () => {
     __resetOutOfContextForTests();

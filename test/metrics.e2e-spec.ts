@@ -28,6 +28,7 @@ import {
   err,
   ok,
 } from 'nestjs-rfs';
+import { MemoryLogStream } from './support/memory-log.stream';
 
 @Controller('orders')
 class OrdersController {
@@ -334,14 +335,6 @@ describe('metrics without prom-client installed', () => {
   });
 });
 
-/** In-memory pino destination: every line parsed. */
-class MemoryStream {
-  readonly lines: Record<string, unknown>[] = [];
-  write(chunk: string): void {
-    this.lines.push(JSON.parse(chunk) as Record<string, unknown>);
-  }
-}
-
 @Injectable()
 class PaymentsService {
   @LogResultOperation('payments.capture')
@@ -368,7 +361,7 @@ describe.each(['express', 'fastify'] as const)(
   (adapter) => {
     let app: INestApplication;
     let base: string;
-    const stream = new MemoryStream();
+    const stream = new MemoryLogStream();
 
     beforeAll(async () => {
       register.clear();

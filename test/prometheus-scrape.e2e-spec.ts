@@ -10,7 +10,6 @@ import {
   PrometheusModule,
 } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
-import { Writable } from 'node:stream';
 import { register } from 'prom-client';
 import {
   OperationHub,
@@ -19,16 +18,7 @@ import {
   rfsPinoHttp,
   type Result,
 } from 'nestjs-rfs';
-
-class MemoryStream extends Writable {
-  lines: Record<string, unknown>[] = [];
-  override _write(chunk: Buffer, _enc: string, done: () => void): void {
-    for (const l of chunk.toString().split('\n')) {
-      if (l.trim()) this.lines.push(JSON.parse(l) as Record<string, unknown>);
-    }
-    done();
-  }
-}
+import { MemoryLogStream } from './support/memory-log.stream';
 
 @Controller()
 class CustomScrapeController extends PrometheusController {}
@@ -48,12 +38,12 @@ const adapters = [
 
 describe.each(adapters)('Prometheus scrapes on %s', (_name, makeAdapter) => {
   let app: INestApplication;
-  let stream: MemoryStream;
+  let stream: MemoryLogStream;
   let base: string;
 
   beforeEach(async () => {
     register.clear();
-    stream = new MemoryStream();
+    stream = new MemoryLogStream();
     @Module({
       imports: [
         LoggerModule.forRoot({
