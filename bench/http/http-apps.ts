@@ -3,6 +3,8 @@
 // call would be). Only the surrounding stack differs:
 //   bare        Nest alone; the controller unwraps the MonoResult itself
 //   nestjs-pino nestjs-pino's LoggerModule (pino-http "request completed" line) — the anchor
+//   nestjs-pino+noop-interceptor  the anchor plus one global interceptor that does nothing:
+//               the floor of any stack built on a Nest interceptor
 //   diy         nestjs-pino + nestjs-cls 6 (request id) + a prom-client timing interceptor
 //   nestjs-rfs  nestjs-pino (rfsPinoHttp) + RfsModule: correlation middleware, Result
 //               interceptor (the handler returns the MonoResult), Result log line, metrics
@@ -34,7 +36,13 @@ import {
 } from 'nestjs-rfs';
 
 /** The stacks compared by the HTTP bench. */
-export const VARIANTS = ['bare', 'nestjs-pino', 'diy', 'nestjs-rfs'] as const;
+export const VARIANTS = [
+  'bare',
+  'nestjs-pino',
+  'nestjs-pino+noop-interceptor',
+  'diy',
+  'nestjs-rfs',
+] as const;
 export type Variant = (typeof VARIANTS)[number];
 
 /** What GET /orders/:id returns. */
@@ -123,6 +131,17 @@ export class TimingInterceptor implements NestInterceptor {
   }
 }
 
+/** An interceptor that does nothing: what Nest's interceptor pipeline costs by itself. */
+@Injectable()
+export class NoopInterceptor implements NestInterceptor {
+  intercept(
+    _context: ExecutionContext,
+    next: CallHandler,
+  ): Observable<unknown> {
+    return next.handle();
+  }
+}
+
 function idFromHeader(req: IncomingMessage): string {
   const h = req.headers['x-correlation-id'];
   return typeof h === 'string' && h !== '' ? h : randomUUID();
@@ -150,6 +169,18 @@ export function benchAppModule(
       })
       class PinoModule {}
       return PinoModule;
+    }
+    case 'nestjs-pino+noop-interceptor': {
+      @Module({
+        imports: [LoggerModule.forRoot()],
+        controllers: [PlainOrdersController],
+        providers: [
+          OrdersService,
+          { provide: APP_INTERCEPTOR, useClass: NoopInterceptor },
+        ],
+      })
+      class PinoNoopModule {}
+      return PinoNoopModule;
     }
     case 'diy': {
       register.registerMetric(durations);

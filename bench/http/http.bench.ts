@@ -14,7 +14,7 @@ import { load, type LoadResult, startServer } from './http-load';
 
 const quick = process.env.BENCH_QUICK === '1';
 const ROUNDS = quick ? 2 : 3;
-const ROUND_S = Number(process.env.BENCH_HTTP_SECONDS ?? (quick ? 1 : 4));
+const ROUND_S = Number(process.env.BENCH_HTTP_SECONDS ?? (quick ? 1 : 3));
 const WARMUP_S = quick ? 0.5 : 2;
 const CONNECTIONS = 50;
 const ADAPTERS = (process.env.BENCH_HTTP_ADAPTERS ?? 'express,fastify')
@@ -31,6 +31,8 @@ const AUTOCANNON_VERSION = (
 const LABELS: Record<Variant, string> = {
   bare: 'bare Nest',
   'nestjs-pino': 'Nest + nestjs-pino',
+  'nestjs-pino+noop-interceptor':
+    'Nest + nestjs-pino + one no-op global interceptor',
   diy: 'DIY: nestjs-pino + nestjs-cls + prom-client interceptor',
   'nestjs-rfs':
     'Nest + nestjs-rfs (correlation, Result interceptor, logging, metrics)',
@@ -48,7 +50,16 @@ interface VariantReport {
   p99Ratio: number;
   /** Median over rounds of req/s ÷ bare Nest's req/s in the same round. */
   rpsVsBare: number;
-  rounds: LoadResult[];
+  /** Median over rounds of the app process's CPU time (user + system) per response, in µs. */
+  cpuUsPerRequest: number;
+  /** Median over rounds of CPU per request ÷ the anchor's in the same round. */
+  cpuRatio: number;
+  rounds: RoundResult[];
+}
+
+/** One autocannon run plus the app's CPU time per response (robust on a shared CPU). */
+interface RoundResult extends LoadResult {
+  cpuUsPerRequest: number;
 }
 
 interface Goal {
@@ -89,22 +100,30 @@ async function benchAdapter(
       await check(servers[i].url, VARIANTS[i]);
     for (const s of servers)
       await load(`${s.url}${PATH}`, WARMUP_S, CONNECTIONS);
-    const rounds: LoadResult[][] = VARIANTS.map(() => []);
+    const rounds: RoundResult[][] = VARIANTS.map(() => []);
     for (let r = 0; r < ROUNDS; r++) {
       for (let k = 0; k < VARIANTS.length; k++) {
         const i = (k + r) % VARIANTS.length;
-        const result = await load(
+        const before = (await servers[i].usage()).cpu;
+        const loaded = await load(
           `${servers[i].url}${PATH}`,
           ROUND_S,
           CONNECTIONS,
         );
+        const after = (await servers[i].usage()).cpu;
+        const result: RoundResult = {
+          ...loaded,
+          cpuUsPerRequest:
+            (after.user + after.system - before.user - before.system) /
+            loaded.responses,
+        };
         if (result.failures > 0)
           throw new Error(
             `${VARIANTS[i]}/${adapter}: ${result.failures} failed requests`,
           );
         rounds[i].push(result);
         process.stdout.write(
-          `  ${adapter} round ${r + 1}/${ROUNDS} ${VARIANTS[i].padEnd(12)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  p99 ${result.p99Ms} ms\n`,
+          `  ${adapter} round ${r + 1}/${ROUNDS} ${VARIANTS[i].padEnd(28)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  p99 ${result.p99Ms} ms  CPU ${result.cpuUsPerRequest.toFixed(0)} µs/req\n`,
         );
       }
     }
@@ -124,6 +143,10 @@ async function benchAdapter(
         p99Ratio: median(own.map((x, r) => x.p99Ms / anchor[r].p99Ms)),
         rpsVsBare: median(
           own.map((x, r) => x.requestsPerSecond / bare[r].requestsPerSecond),
+        ),
+        cpuUsPerRequest: median(own.map((x) => x.cpuUsPerRequest)),
+        cpuRatio: median(
+          own.map((x, r) => x.cpuUsPerRequest / anchor[r].cpuUsPerRequest),
         ),
         rounds: own,
       };
@@ -184,9 +207,10 @@ async function main(): Promise<void> {
   const lines = [
     '# HTTP: nestjs-rfs against nestjs-pino, a DIY stack and bare Nest',
     '',
-    `GET ${PATH} returning a small JSON object from a service that returns a \`MonoResult\` (one async step). Each app runs in its own child process (logs to /dev/null); autocannon drives it from the parent on 127.0.0.1 with ${CONNECTIONS} connections (keep-alive, no pipelining). ${WARMUP_S} s warm-up per app, then ${ROUNDS} interleaved rounds × ${ROUND_S} s (every app once per round, order rotated). req/s and p99 are medians over rounds; ratios are taken within a round (median over rounds).`,
+    `GET ${PATH} returning a small JSON object from a service that returns a \`MonoResult\` (one async step). Each app runs in its own child process (logs to /dev/null); autocannon drives it from the parent on 127.0.0.1 with ${CONNECTIONS} connections (keep-alive, no pipelining). ${WARMUP_S} s warm-up per app, then ${ROUNDS} interleaved rounds × ${ROUND_S} s (every app once per round, order rotated). req/s and p99 are medians over rounds; ratios are taken within a round (median over rounds). "CPU/req" is the app process's CPU time (user + system) per response: on a shared CPU it is steadier than req/s.`,
     '',
     '- nestjs-pino: `LoggerModule.forRoot()` (pino-http "request completed" line). **Anchor.**',
+    '- nestjs-pino + no-op interceptor: the anchor plus one global `intercept(_, next) { return next.handle(); }`: the floor of any stack that handles results in a Nest interceptor.',
     '- DIY: nestjs-pino (`genReqId` from the header) + nestjs-cls 6 middleware (request id) + a global prom-client histogram interceptor echoing the id.',
     "- nestjs-rfs: `LoggerModule.forRoot({ pinoHttp: rfsPinoHttp() })` + `RfsModule.forRoot({ environment: 'production' })` with its defaults: correlation middleware, Result interceptor (the handler returns the MonoResult), one Result log line per request (so two lines per request, against one for nestjs-pino), Prometheus series and windows, alerts evaluation.",
     '',
@@ -198,11 +222,11 @@ async function main(): Promise<void> {
     lines.push(
       `## ${adapter}`,
       '',
-      '| stack | req/s | p50 | p99 | req/s vs nestjs-pino | p99 vs nestjs-pino | req/s vs bare |',
-      '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| stack | req/s | p50 | p99 | CPU/req | req/s vs nestjs-pino | p99 vs nestjs-pino | CPU/req vs nestjs-pino | req/s vs bare |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...results[adapter].map(
         (r) =>
-          `| ${r.label}${r.variant === ANCHOR ? ' (anchor)' : ''} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50Ms} ms | ${r.p99Ms} ms | ${r.rpsRatio.toFixed(2)} | ${r.p99Ratio.toFixed(2)} | ${r.rpsVsBare.toFixed(2)} |`,
+          `| ${r.label}${r.variant === ANCHOR ? ' (anchor)' : ''} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50Ms} ms | ${r.p99Ms} ms | ${r.cpuUsPerRequest.toFixed(0)} µs | ${r.rpsRatio.toFixed(2)} | ${r.p99Ratio.toFixed(2)} | ${r.cpuRatio.toFixed(2)} | ${r.rpsVsBare.toFixed(2)} |`,
       ),
       '',
     );
