@@ -6,8 +6,6 @@ import {
   Param,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ExpressAdapter } from '@nestjs/platform-express';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { register } from 'prom-client';
@@ -25,6 +23,7 @@ import {
   ok,
 } from 'nestjs-rfs';
 import { ManualClock } from './alerts.fake-source';
+import { HTTP_PLATFORMS, httpAdapter } from './support/http-adapters';
 
 @Controller('orders')
 class OrdersController {
@@ -61,113 +60,106 @@ const rule = {
 
 const tick = () => new Promise((r) => setImmediate(r));
 
-describe.each(['express', 'fastify'] as const)(
-  'alerts in a real app on %s',
-  (adapter) => {
-    let app: INestApplication;
-    let base: string;
-    const clock = new ManualClock(Date.UTC(2026, 0, 1, 12));
-    const recorder = new Recorder();
+describe.each(HTTP_PLATFORMS)('alerts in a real app on %s', (adapter) => {
+  let app: INestApplication;
+  let base: string;
+  const clock = new ManualClock(Date.UTC(2026, 0, 1, 12));
+  const recorder = new Recorder();
 
-    beforeAll(async () => {
-      register.clear();
-      const moduleRef = await Test.createTestingModule({
-        imports: [
-          RfsModule.forRoot({
-            serviceName: 'shop',
-            logging: false,
-            alerts: {
-              defaultRules: false,
-              evaluationInterval: '1h', // evaluated by the test, on the test clock
-              instance: 'shop-1',
-              dashboardUrl: 'http://shop.local/rfs/dashboard',
-              rules: [rule],
-            },
-          }),
-          PrometheusModule.register({ defaultMetrics: { enabled: false } }),
-        ],
-        controllers: [OrdersController],
-        providers: [
-          { provide: getRfsAlertNotifiersToken(), useValue: [recorder] },
-        ],
-      })
-        .overrideProvider(getRfsClockToken())
-        .useValue(clock)
-        .compile();
-      app = moduleRef.createNestApplication(
-        adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
-        { logger: false },
-      );
-      await app.listen(0, '127.0.0.1');
-      base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    });
-    afterAll(() => app.close());
-
-    it('fires after `for` on failing requests, links their correlation ids, notifies, exports the gauge, resolves', async () => {
-      const alerts = app.get(ResultAlertService);
-      expect(alerts.getNotifiers().map((n) => n.name)).toEqual(['recorder']);
-      for (let i = 0; i < 20; i++) {
-        const failing = i % 10 < 3;
-        const r = await fetch(
-          `${base}/orders/${failing ? 'missing-' : ''}${i}`,
-          {
-            headers: { 'x-correlation-id': `req-${i}` },
+  beforeAll(async () => {
+    register.clear();
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        RfsModule.forRoot({
+          serviceName: 'shop',
+          logging: false,
+          alerts: {
+            defaultRules: false,
+            evaluationInterval: '1h', // evaluated by the test, on the test clock
+            instance: 'shop-1',
+            dashboardUrl: 'http://shop.local/rfs/dashboard',
+            rules: [rule],
           },
-        );
-        expect(r.status).toBe(failing ? 404 : 200);
-      }
-      expect(alerts.evaluate()).toEqual([]);
-      expect(alerts.getPendingAlerts()).toEqual([
-        expect.objectContaining({
-          rule: 'api_errors',
-          operation: 'orders.get',
         }),
-      ]);
+        PrometheusModule.register({ defaultMetrics: { enabled: false } }),
+      ],
+      controllers: [OrdersController],
+      providers: [
+        { provide: getRfsAlertNotifiersToken(), useValue: [recorder] },
+      ],
+    })
+      .overrideProvider(getRfsClockToken())
+      .useValue(clock)
+      .compile();
+    app = moduleRef.createNestApplication(httpAdapter(adapter), {
+      logger: false,
+    });
+    await app.listen(0, '127.0.0.1');
+    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  });
+  afterAll(() => app.close());
 
-      clock.advance(30_000);
-      const [firing] = alerts.evaluate();
-      expect(firing).toMatchObject({
-        status: 'firing',
+  it('fires after `for` on failing requests, links their correlation ids, notifies, exports the gauge, resolves', async () => {
+    const alerts = app.get(ResultAlertService);
+    expect(alerts.getNotifiers().map((n) => n.name)).toEqual(['recorder']);
+    for (let i = 0; i < 20; i++) {
+      const failing = i % 10 < 3;
+      const r = await fetch(`${base}/orders/${failing ? 'missing-' : ''}${i}`, {
+        headers: { 'x-correlation-id': `req-${i}` },
+      });
+      expect(r.status).toBe(failing ? 404 : 200);
+    }
+    expect(alerts.evaluate()).toEqual([]);
+    expect(alerts.getPendingAlerts()).toEqual([
+      expect.objectContaining({
         rule: 'api_errors',
         operation: 'orders.get',
-        value: 0.3,
-        service: 'shop',
-        instance: 'shop-1',
-        generatorURL: 'http://shop.local/rfs/dashboard',
-        annotations: { summary: 'orders.get fails 0.3 of calls' },
-      });
-      // The last failing requests, newest first (alerts.sampleCorrelationIds = 5).
-      expect(firing.sampleCorrelationIds).toEqual([
-        'req-12',
-        'req-11',
-        'req-10',
-        'req-2',
-        'req-1',
-      ]);
+      }),
+    ]);
 
-      await tick();
-      expect(recorder.events.map((e) => e.status)).toEqual(['firing']);
-      const metrics = await (await fetch(`${base}/metrics`)).text();
-      expect(metrics).toContain(
-        'rfs_alerts_firing{rule="api_errors",severity="critical"} 1',
-      );
-      expect(metrics).toContain(
-        'rfs_alert_notifications_failed_total{notifier="recorder"} 0',
-      );
-
-      clock.advance(120_000); // the 1m window is empty again
-      expect(alerts.evaluate()).toEqual([
-        expect.objectContaining({ status: 'resolved' }),
-      ]);
-      await tick();
-      expect(recorder.events.map((e) => e.status)).toEqual([
-        'firing',
-        'resolved',
-      ]);
-      expect(alerts.getActiveAlerts()).toEqual([]);
+    clock.advance(30_000);
+    const [firing] = alerts.evaluate();
+    expect(firing).toMatchObject({
+      status: 'firing',
+      rule: 'api_errors',
+      operation: 'orders.get',
+      value: 0.3,
+      service: 'shop',
+      instance: 'shop-1',
+      generatorURL: 'http://shop.local/rfs/dashboard',
+      annotations: { summary: 'orders.get fails 0.3 of calls' },
     });
-  },
-);
+    // The last failing requests, newest first (alerts.sampleCorrelationIds = 5).
+    expect(firing.sampleCorrelationIds).toEqual([
+      'req-12',
+      'req-11',
+      'req-10',
+      'req-2',
+      'req-1',
+    ]);
+
+    await tick();
+    expect(recorder.events.map((e) => e.status)).toEqual(['firing']);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toContain(
+      'rfs_alerts_firing{rule="api_errors",severity="critical"} 1',
+    );
+    expect(metrics).toContain(
+      'rfs_alert_notifications_failed_total{notifier="recorder"} 0',
+    );
+
+    clock.advance(120_000); // the 1m window is empty again
+    expect(alerts.evaluate()).toEqual([
+      expect.objectContaining({ status: 'resolved' }),
+    ]);
+    await tick();
+    expect(recorder.events.map((e) => e.status)).toEqual([
+      'firing',
+      'resolved',
+    ]);
+    expect(alerts.getActiveAlerts()).toEqual([]);
+  });
+});
 
 describe('alerts options at startup', () => {
   it('an invalid rule stops startup with an error naming the rule and the field', async () => {

@@ -4,9 +4,7 @@ import {
   Module,
   UseInterceptors,
 } from '@nestjs/common';
-import { NestFactory, type AbstractHttpAdapter } from '@nestjs/core';
-import { ExpressAdapter } from '@nestjs/platform-express';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { NestFactory } from '@nestjs/core';
 import { WsAdapter } from '@nestjs/platform-ws';
 import {
   MessageBody,
@@ -24,6 +22,7 @@ import {
   RfsModule,
   WithCorrelation,
 } from 'nestjs-rfs';
+import { HTTP_ADAPTERS } from './support/http-adapters';
 
 const UUID =
   /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -172,12 +171,7 @@ class Client {
   }
 }
 
-const adapters: [string, () => AbstractHttpAdapter][] = [
-  ['express', () => new ExpressAdapter()],
-  ['fastify', () => new FastifyAdapter()],
-];
-
-describe.each(adapters)(
+describe.each(HTTP_ADAPTERS)(
   'correlation for a ws gateway (WsAdapter on %s)',
   (_name, adapter) => {
     let app: INestApplication;

@@ -15,9 +15,8 @@ import {
   VersioningType,
   type INestApplication,
 } from '@nestjs/common';
-import { NestFactory, type AbstractHttpAdapter } from '@nestjs/core';
+import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
 import {
   request as httpRequest,
   Agent,
@@ -43,6 +42,7 @@ import {
   correlationStoreOf,
   type RfsModuleForRootOptions,
 } from 'nestjs-rfs';
+import { HTTP_ADAPTERS } from './support/http-adapters';
 
 const UUID =
   /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -225,12 +225,7 @@ function call(
   });
 }
 
-const adapters: [string, () => AbstractHttpAdapter][] = [
-  ['express', () => new ExpressAdapter()],
-  ['fastify', () => new FastifyAdapter()],
-];
-
-describe.each(adapters)('correlation over HTTP (%s)', (_name, adapter) => {
+describe.each(HTTP_ADAPTERS)('correlation over HTTP (%s)', (_name, adapter) => {
   let app: INestApplication;
   let port: number;
 
@@ -309,7 +304,7 @@ describe.each(adapters)('correlation over HTTP (%s)', (_name, adapter) => {
   });
 });
 
-describe.each(adapters)('correlation ids (%s)', (_name, adapter) => {
+describe.each(HTTP_ADAPTERS)('correlation ids (%s)', (_name, adapter) => {
   let app: INestApplication;
   let port: number;
 
@@ -422,7 +417,7 @@ describe.each(adapters)('correlation ids (%s)', (_name, adapter) => {
   });
 });
 
-describe.each(adapters)(
+describe.each(HTTP_ADAPTERS)(
   'global prefix and URI versioning (%s)',
   (_name, adapter) => {
     let app: INestApplication;
@@ -530,7 +525,7 @@ describe('rpc context through a TCP microservice', () => {
   });
 });
 
-describe.each(adapters)(
+describe.each(HTTP_ADAPTERS)(
   'configuring RfsModule twice (%s)',
   (_name, adapter) => {
     it('fails startup with a clear error when forRoot is imported twice', async () => {
@@ -606,41 +601,46 @@ describe.each(adapters)(
   },
 );
 
-describe.each(adapters)('switching correlation off (%s)', (_name, adapter) => {
-  async function start(options: RfsModuleForRootOptions) {
-    const app = await NestFactory.create(appModule(options), adapter(), {
-      logger: false,
-    });
-    await app.listen(0, '127.0.0.1');
-    return app;
-  }
-
-  it('applies no middleware with correlation: false', async () => {
-    const app = await start({ correlation: false });
-    try {
-      const port = (app.getHttpServer().address() as AddressInfo).port;
-      const r = await call(port, '/items/store', { 'x-correlation-id': 'off' });
-      expect(r.headers['x-correlation-id']).toBeUndefined();
-      expect(JSON.parse(r.body)).toEqual({});
-    } finally {
-      await app.close();
-    }
-  });
-
-  it('keeps the context but sends no header with responseHeader: false', async () => {
-    const app = await start({ correlation: { responseHeader: false } });
-    try {
-      const port = (app.getHttpServer().address() as AddressInfo).port;
-      const r = await call(port, '/items/store', {
-        'x-correlation-id': 'quiet',
+describe.each(HTTP_ADAPTERS)(
+  'switching correlation off (%s)',
+  (_name, adapter) => {
+    async function start(options: RfsModuleForRootOptions) {
+      const app = await NestFactory.create(appModule(options), adapter(), {
+        logger: false,
       });
-      expect(r.headers['x-correlation-id']).toBeUndefined();
-      expect(JSON.parse(r.body)).toEqual({ id: 'quiet' });
-    } finally {
-      await app.close();
+      await app.listen(0, '127.0.0.1');
+      return app;
     }
-  });
-});
+
+    it('applies no middleware with correlation: false', async () => {
+      const app = await start({ correlation: false });
+      try {
+        const port = (app.getHttpServer().address() as AddressInfo).port;
+        const r = await call(port, '/items/store', {
+          'x-correlation-id': 'off',
+        });
+        expect(r.headers['x-correlation-id']).toBeUndefined();
+        expect(JSON.parse(r.body)).toEqual({});
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('keeps the context but sends no header with responseHeader: false', async () => {
+      const app = await start({ correlation: { responseHeader: false } });
+      try {
+        const port = (app.getHttpServer().address() as AddressInfo).port;
+        const r = await call(port, '/items/store', {
+          'x-correlation-id': 'quiet',
+        });
+        expect(r.headers['x-correlation-id']).toBeUndefined();
+        expect(JSON.parse(r.body)).toEqual({ id: 'quiet' });
+      } finally {
+        await app.close();
+      }
+    });
+  },
+);
 
 describe('microservice-only app (NestFactory.createMicroservice)', () => {
   @Controller()

@@ -9,8 +9,6 @@ import {
   type Type,
 } from '@nestjs/common';
 import { type AbstractHttpAdapter, NestFactory } from '@nestjs/core';
-import { ExpressAdapter } from '@nestjs/platform-express';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { LoggerModule } from 'nestjs-pino';
 import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
@@ -29,6 +27,7 @@ import {
   type RfsModuleOptionsInput,
 } from 'nestjs-rfs';
 import { MemoryLogStream } from './support/memory-log.stream';
+import { HTTP_ADAPTERS } from './support/http-adapters';
 
 @Injectable()
 class StockService {
@@ -162,12 +161,7 @@ async function operations(
     .reduce((sum, v) => sum + v.value, 0);
 }
 
-const adapters: [string, () => AbstractHttpAdapter][] = [
-  ['express', () => new ExpressAdapter()],
-  ['fastify', () => new FastifyAdapter()],
-];
-
-describe.each(adapters)(
+describe.each(HTTP_ADAPTERS)(
   '@LogResultOperation on controller handlers (%s)',
   (_name, makeAdapter) => {
     let s: Started;
@@ -298,7 +292,7 @@ describe.each(adapters)(
   },
 );
 
-describe.each(adapters)(
+describe.each(HTTP_ADAPTERS)(
   '@LogResultOperation handlers without a correlation context (%s)',
   (_name, makeAdapter) => {
     let s: Started;
@@ -345,7 +339,7 @@ describe.each(adapters)(
   },
 );
 
-describe.each(adapters)(
+describe.each(HTTP_ADAPTERS)(
   'init hooks run twice (moduleRef.init() then app.init()) on %s',
   (_name, makeAdapter) => {
     let app: INestApplication;

@@ -11,7 +11,7 @@ import {
   UseGuards,
   type INestApplication,
 } from '@nestjs/common';
-import { NestFactory, type AbstractHttpAdapter } from '@nestjs/core';
+import { NestFactory } from '@nestjs/core';
 import {
   ClientProxyFactory,
   EventPattern,
@@ -20,7 +20,6 @@ import {
   type ClientProxy,
 } from '@nestjs/microservices';
 import { ExpressAdapter } from '@nestjs/platform-express';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import type { AddressInfo, Server as NetServer } from 'node:net';
@@ -39,6 +38,7 @@ import {
   type Result,
   type RfsModuleOptionsInput,
 } from 'nestjs-rfs';
+import { HTTP_ADAPTERS } from './support/http-adapters';
 import { MemoryLogStream, type LogLine } from './support/memory-log.stream';
 
 @Injectable()
@@ -169,13 +169,9 @@ function requestNumberOf(l: LogLine): number | undefined {
   return first === undefined ? undefined : Number(first);
 }
 
-const adapters: [string, () => AbstractHttpAdapter][] = [
-  ['express', () => new ExpressAdapter()],
-  ['fastify', () => new FastifyAdapter()],
-];
 const orders: ('logger-first' | 'rfs-first')[] = ['logger-first', 'rfs-first'];
 
-describe.each(adapters)('Result logging on %s', (_name, makeAdapter) => {
+describe.each(HTTP_ADAPTERS)('Result logging on %s', (_name, makeAdapter) => {
   describe.each(orders)('with modules imported %s', (order) => {
     let app: INestApplication;
     let port: number;

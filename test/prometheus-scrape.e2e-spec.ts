@@ -3,8 +3,6 @@
 // declared operation — on Express and Fastify. (The module serves the subclass on /metrics.)
 import { Controller, Get, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ExpressAdapter } from '@nestjs/platform-express';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
 import {
   PrometheusController,
   PrometheusModule,
@@ -19,6 +17,7 @@ import {
   type Result,
 } from 'nestjs-rfs';
 import { MemoryLogStream } from './support/memory-log.stream';
+import { HTTP_ADAPTERS } from './support/http-adapters';
 
 @Controller()
 class CustomScrapeController extends PrometheusController {}
@@ -31,57 +30,57 @@ class PingController {
   }
 }
 
-const adapters = [
-  ['Express', () => new ExpressAdapter()],
-  ['Fastify', () => new FastifyAdapter()],
-] as const;
+describe.each(HTTP_ADAPTERS)(
+  'Prometheus scrapes on %s',
+  (_name, makeAdapter) => {
+    let app: INestApplication;
+    let stream: MemoryLogStream;
+    let base: string;
 
-describe.each(adapters)('Prometheus scrapes on %s', (_name, makeAdapter) => {
-  let app: INestApplication;
-  let stream: MemoryLogStream;
-  let base: string;
+    beforeEach(async () => {
+      register.clear();
+      stream = new MemoryLogStream();
+      @Module({
+        imports: [
+          LoggerModule.forRoot({
+            pinoHttp: [rfsPinoHttp({ level: 'info' }), stream],
+          }),
+          PrometheusModule.register({
+            defaultMetrics: { enabled: false },
+            controller: CustomScrapeController,
+          }),
+          RfsModule.forRoot({ serviceName: 'scrape', environment: 'test' }),
+        ],
+        controllers: [PingController],
+      })
+      class AppModule {}
+      app = await NestFactory.create(AppModule, makeAdapter(), {
+        logger: false,
+      });
+      await app.listen(0, '127.0.0.1');
+      base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    });
 
-  beforeEach(async () => {
-    register.clear();
-    stream = new MemoryLogStream();
-    @Module({
-      imports: [
-        LoggerModule.forRoot({
-          pinoHttp: [rfsPinoHttp({ level: 'info' }), stream],
-        }),
-        PrometheusModule.register({
-          defaultMetrics: { enabled: false },
-          controller: CustomScrapeController,
-        }),
-        RfsModule.forRoot({ serviceName: 'scrape', environment: 'test' }),
-      ],
-      controllers: [PingController],
-    })
-    class AppModule {}
-    app = await NestFactory.create(AppModule, makeAdapter(), { logger: false });
-    await app.listen(0, '127.0.0.1');
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  });
+    afterEach(async () => {
+      await app.close();
+      register.clear();
+    });
 
-  afterEach(async () => {
-    await app.close();
-    register.clear();
-  });
+    it('logs and counts the business route but not the scrape', async () => {
+      expect((await fetch(`${base}/ping`)).status).toBe(200);
+      const scrape = await fetch(`${base}/metrics`);
+      expect(scrape.status).toBe(200);
+      const text = await scrape.text();
 
-  it('logs and counts the business route but not the scrape', async () => {
-    expect((await fetch(`${base}/ping`)).status).toBe(200);
-    const scrape = await fetch(`${base}/metrics`);
-    expect(scrape.status).toBe(200);
-    const text = await scrape.text();
-
-    const resultLines = stream.lines.filter((l) => 'outcome' in l);
-    expect(resultLines.map((l) => l.operation)).toEqual([
-      'PingController.ping',
-    ]);
-    expect(text).toContain('operation="PingController.ping"');
-    expect(text).not.toContain('CustomScrapeController');
-    expect([...OperationHub.declaredOperations()]).not.toContain(
-      'CustomScrapeController.index',
-    );
-  });
-});
+      const resultLines = stream.lines.filter((l) => 'outcome' in l);
+      expect(resultLines.map((l) => l.operation)).toEqual([
+        'PingController.ping',
+      ]);
+      expect(text).toContain('operation="PingController.ping"');
+      expect(text).not.toContain('CustomScrapeController');
+      expect([...OperationHub.declaredOperations()]).not.toContain(
+        'CustomScrapeController.index',
+      );
+    });
+  },
+);

@@ -1,9 +1,6 @@
 // resultTestContext over an application module that configures RfsModule itself
 // (rfsModule: 'imported'), served by real Nest apps on Express and Fastify.
 import { Controller, Get, Injectable, Module, Param } from '@nestjs/common';
-import type { AbstractHttpAdapter } from '@nestjs/core';
-import { ExpressAdapter } from '@nestjs/platform-express';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
 import {
   AlertCondition,
   RfsError,
@@ -20,6 +17,7 @@ import {
   resultTestContext,
   type ResultTestContext,
 } from 'nestjs-rfs/testing';
+import { HTTP_ADAPTERS } from '../../test/support/http-adapters';
 
 @Injectable()
 class OrdersRepository {
@@ -65,12 +63,7 @@ class OrdersController {
 })
 class ShopModule {}
 
-const adapters: [string, () => AbstractHttpAdapter][] = [
-  ['express', () => new ExpressAdapter()],
-  ['fastify', () => new FastifyAdapter()],
-];
-
-describe.each(adapters)(
+describe.each(HTTP_ADAPTERS)(
   'resultTestContext over an app module (%s)',
   (_name, adapter) => {
     let ctx: ResultTestContext;
@@ -143,7 +136,7 @@ describe('resultTestContext with rfsModule: imported', () => {
     }
   });
 
-  it.each(adapters)(
+  it.each(HTTP_ADAPTERS)(
     'configureApp runs before the app listens (%s)',
     async (_name, adapter) => {
       const ctx = await resultTestContext({

@@ -5,8 +5,6 @@ import {
   Module,
   Param,
 } from '@nestjs/common';
-import { ExpressAdapter } from '@nestjs/platform-express';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import {
@@ -33,6 +31,7 @@ import {
   getRfsClockToken,
   ok,
 } from 'nestjs-rfs';
+import { HTTP_PLATFORMS, httpAdapter } from '../support/http-adapters';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = join(__dirname, '..', '..');
@@ -134,7 +133,7 @@ async function renderedRows(
   );
 }
 
-describe.each(['express', 'fastify'] as const)(
+describe.each(HTTP_PLATFORMS)(
   'dashboard page in headless Chromium (%s)',
   (adapter) => {
     let app: INestApplication;
@@ -154,10 +153,9 @@ describe.each(['express', 'fastify'] as const)(
         .overrideProvider(getRfsClockToken())
         .useValue(clock)
         .compile();
-      app = moduleRef.createNestApplication(
-        adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
-        { logger: false },
-      );
+      app = moduleRef.createNestApplication(httpAdapter(adapter), {
+        logger: false,
+      });
       await app.listen(0, '127.0.0.1');
       base = await app.getUrl();
 
