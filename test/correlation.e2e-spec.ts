@@ -22,12 +22,10 @@ import {
   Agent,
   type IncomingHttpHeaders,
 } from 'node:http';
-import { connect, type AddressInfo, type Server as NetServer } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import {
-  ClientProxyFactory,
   MessagePattern,
   Payload,
-  Transport,
   type ClientProxy,
 } from '@nestjs/microservices';
 import { firstValueFrom } from 'rxjs';
@@ -43,6 +41,11 @@ import {
   type RfsModuleForRootOptions,
 } from 'nestjs-rfs';
 import { HTTP_ADAPTERS } from './support/http-adapters';
+import {
+  TCP_ON_FREE_PORT,
+  connectTcpClient,
+  startTcpMicroservice,
+} from './support/tcp-microservice';
 
 const UUID =
   /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -474,18 +477,7 @@ describe('rpc context through a TCP microservice', () => {
     app = await NestFactory.create(appModule(), new ExpressAdapter(), {
       logger: false,
     });
-    const ms = app.connectMicroservice({
-      transport: Transport.TCP,
-      options: { host: '127.0.0.1', port: 0 },
-    });
-    await app.startAllMicroservices();
-    await app.init();
-    const { port } = ms.unwrap<NetServer>().address() as AddressInfo;
-    client = ClientProxyFactory.create({
-      transport: Transport.TCP,
-      options: { host: '127.0.0.1', port },
-    });
-    await client.connect();
+    client = await startTcpMicroservice(app);
   });
   afterAll(async () => {
     await client.close();
@@ -659,16 +651,11 @@ describe('microservice-only app (NestFactory.createMicroservice)', () => {
 
   it('registers CorrelationInterceptor globally, so handlers need no decorator', async () => {
     const ms = await NestFactory.createMicroservice(MicroserviceModule, {
-      transport: Transport.TCP,
-      options: { host: '127.0.0.1', port: 0 },
+      ...TCP_ON_FREE_PORT,
       logger: false,
     });
     await ms.listen();
-    const { port } = ms.unwrap<NetServer>().address() as AddressInfo;
-    const client = ClientProxyFactory.create({
-      transport: Transport.TCP,
-      options: { host: '127.0.0.1', port },
-    });
+    const client = await connectTcpClient(ms);
     try {
       await expect(
         firstValueFrom(client.send('plain.get', { correlationId: 'ms-1' })),
@@ -689,17 +676,7 @@ describe('microservice-only app (NestFactory.createMicroservice)', () => {
         logger: false,
       },
     );
-    const ms = app.connectMicroservice({
-      transport: Transport.TCP,
-      options: { host: '127.0.0.1', port: 0 },
-    });
-    await app.startAllMicroservices();
-    await app.init();
-    const { port } = ms.unwrap<NetServer>().address() as AddressInfo;
-    const client = ClientProxyFactory.create({
-      transport: Transport.TCP,
-      options: { host: '127.0.0.1', port },
-    });
+    const client = await startTcpMicroservice(app);
     try {
       await expect(
         firstValueFrom(client.send('plain.get', { correlationId: 'ms-2' })),

@@ -12,17 +12,11 @@ import {
   type INestApplication,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import {
-  ClientProxyFactory,
-  EventPattern,
-  Payload,
-  Transport,
-  type ClientProxy,
-} from '@nestjs/microservices';
+import { EventPattern, Payload, type ClientProxy } from '@nestjs/microservices';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
-import type { AddressInfo, Server as NetServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { Agent, request as httpRequest } from 'node:http';
 import {
   CorrelationContext,
@@ -39,6 +33,7 @@ import {
   type RfsModuleOptionsInput,
 } from 'nestjs-rfs';
 import { HTTP_ADAPTERS } from './support/http-adapters';
+import { startTcpMicroservice } from './support/tcp-microservice';
 import { MemoryLogStream, type LogLine } from './support/memory-log.stream';
 
 @Injectable()
@@ -365,18 +360,7 @@ describe('decorated @EventPattern handler (TCP microservice)', () => {
       new ExpressAdapter(),
       { logger: false },
     );
-    const ms = app.connectMicroservice({
-      transport: Transport.TCP,
-      options: { host: '127.0.0.1', port: 0 },
-    });
-    await app.startAllMicroservices();
-    await app.init();
-    const { port } = ms.unwrap<NetServer>().address() as AddressInfo;
-    client = ClientProxyFactory.create({
-      transport: Transport.TCP,
-      options: { host: '127.0.0.1', port },
-    });
-    await client.connect();
+    client = await startTcpMicroservice(app);
   });
   afterAll(async () => {
     await client.close();
