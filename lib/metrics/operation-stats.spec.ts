@@ -1,18 +1,7 @@
 import fc from 'fast-check';
 import { OperationStats } from './operation-stats';
 import { SKETCH_BIN_LIMIT, WINDOW_LAYOUTS } from './window-ring';
-
-/** mulberry32: small seeded PRNG so every run draws the same samples. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { SeededRandom } from '../testing/seeded-random';
 
 function normal(rand: () => number): number {
   // Box–Muller
@@ -41,7 +30,8 @@ describe('OperationStats percentiles', () => {
   it.each(DISTRIBUTIONS)(
     'are within 2%% of the exact value on a seeded %s sample, across merged slots',
     (_name, draw) => {
-      const rand = prng(42);
+      const random = new SeededRandom(42);
+      const rand = () => random.next();
       const stats = new OperationStats('op');
       const values: number[] = [];
       // 20 000 values spread over 4 minutes: the 5m window merges several slot sketches.
@@ -73,7 +63,8 @@ describe('OperationStats percentiles', () => {
 
   it('bounds each sketch to its bin limit even over a huge value range', () => {
     const stats = new OperationStats('op');
-    const rand = prng(7);
+    const random = new SeededRandom(7);
+    const rand = () => random.next();
     const values: number[] = [];
     for (let i = 0; i < 50_000; i++) {
       // 1 ns … 10⁶ s: far more bins than the limit at 1% accuracy

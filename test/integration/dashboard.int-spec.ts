@@ -32,6 +32,7 @@ import {
   ok,
 } from 'nestjs-rfs';
 import { HTTP_PLATFORMS, httpAdapter } from '../support/http-adapters';
+import { SeededRandom } from 'nestjs-rfs/testing';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = join(__dirname, '..', '..');
@@ -76,18 +77,6 @@ class OrdersController {
   controllers: [OrdersController],
 })
 class AppModule {}
-
-/** mulberry32: the traffic is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // The page's own formatting rules, restated: rendered text must equal the JSON through them.
 const format = {
@@ -162,7 +151,8 @@ describe.each(HTTP_PLATFORMS)(
       // Known traffic over 15 simulated minutes: real HTTP requests for orders.get, and
       // operations recorded through the collector with seeded durations.
       const collector = app.get(ResultMetricsCollector);
-      const rand = prng(2026);
+      const random = new SeededRandom(2026);
+      const rand = () => random.next();
       for (let minute = 0; minute < 15; minute++) {
         for (let i = 0; i < 6; i++) {
           const id =
