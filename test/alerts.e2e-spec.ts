@@ -1,10 +1,4 @@
-import {
-  Controller,
-  Get,
-  type INestApplication,
-  Module,
-  Param,
-} from '@nestjs/common';
+import { type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
@@ -14,27 +8,14 @@ import {
   type AlertEvent,
   type AlertNotifier,
   ResultAlertService,
-  RfsError,
   RfsModule,
-  RfsOperation,
-  err,
   getRfsAlertNotifiersToken,
   getRfsClockToken,
-  ok,
 } from 'nestjs-rfs';
 import { ManualClock } from './alerts.fake-source';
 import { HTTP_PLATFORMS, httpAdapter } from './support/http-adapters';
-
-@Controller('orders')
-class OrdersController {
-  @Get(':id')
-  @RfsOperation('orders.get')
-  get(@Param('id') id: string) {
-    return id.startsWith('missing')
-      ? err(RfsError.notFound('order', id))
-      : ok({ id });
-  }
-}
+import { OrdersController } from './support/orders.controller';
+import { listenLocally } from './support/listen-locally';
 
 /** Collects delivered events (provided through the RFS_ALERT_NOTIFIERS token). */
 class Recorder implements AlertNotifier {
@@ -94,8 +75,7 @@ describe.each(HTTP_PLATFORMS)('alerts in a real app on %s', (adapter) => {
     app = moduleRef.createNestApplication(httpAdapter(adapter), {
       logger: false,
     });
-    await app.listen(0, '127.0.0.1');
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    base = await listenLocally(app);
   });
   afterAll(() => app.close());
 

@@ -28,6 +28,7 @@ import {
 } from 'nestjs-rfs';
 import { MemoryLogStream } from './support/memory-log.stream';
 import { HTTP_ADAPTERS } from './support/http-adapters';
+import { listenLocally } from './support/listen-locally';
 
 @Injectable()
 class StockService {
@@ -141,8 +142,7 @@ async function start(
     makeAdapter(),
     { logger: false },
   );
-  await app.listen(0, '127.0.0.1');
-  return { app, base: await app.getUrl(), stream, registry };
+  return { app, base: await listenLocally(app), stream, registry };
 }
 
 /** Value of `rfs_operations_total{operation, outcome}` summed over error codes. */

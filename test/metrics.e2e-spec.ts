@@ -28,6 +28,7 @@ import {
 } from 'nestjs-rfs';
 import { MemoryLogStream } from './support/memory-log.stream';
 import { HTTP_PLATFORMS, httpAdapter } from './support/http-adapters';
+import { listenLocally } from './support/listen-locally';
 
 @Controller('orders')
 class OrdersController {
@@ -86,8 +87,7 @@ async function start(
     logger: false,
   });
   if (rfs.globalPrefix) app.setGlobalPrefix(rfs.globalPrefix);
-  await app.listen(0, '127.0.0.1');
-  return { app, base: await app.getUrl() };
+  return { app, base: await listenLocally(app) };
 }
 
 function promtoolAvailable(): boolean {
@@ -371,8 +371,7 @@ describe.each(HTTP_PLATFORMS)(
       app = await NestFactory.create(AppModule, httpAdapter(adapter), {
         logger: false,
       });
-      await app.listen(0, '127.0.0.1');
-      base = await app.getUrl();
+      base = await listenLocally(app);
     });
     afterAll(() => app.close());
 

@@ -18,6 +18,7 @@ import {
 } from 'nestjs-rfs';
 import { MemoryLogStream } from './support/memory-log.stream';
 import { HTTP_ADAPTERS } from './support/http-adapters';
+import { listenLocally } from './support/listen-locally';
 
 @Controller()
 class CustomScrapeController extends PrometheusController {}
@@ -57,8 +58,7 @@ describe.each(HTTP_ADAPTERS)(
       app = await NestFactory.create(AppModule, makeAdapter(), {
         logger: false,
       });
-      await app.listen(0, '127.0.0.1');
-      base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+      base = await listenLocally(app);
     });
 
     afterEach(async () => {

@@ -1,10 +1,4 @@
-import {
-  Controller,
-  Get,
-  type INestApplication,
-  Module,
-  Param,
-} from '@nestjs/common';
+import { type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { writeFileSync } from 'node:fs';
@@ -14,11 +8,7 @@ import {
   AlertCondition,
   type AlertNotifier,
   ResultAlertService,
-  RfsError,
   RfsModule,
-  RfsOperation,
-  err,
-  ok,
   toPrometheusRules,
 } from 'nestjs-rfs';
 import {
@@ -30,17 +20,8 @@ import {
   tempDir,
   waitFor,
 } from './alerts-servers';
-
-@Controller('orders')
-class OrdersController {
-  @Get(':id')
-  @RfsOperation('orders.get')
-  get(@Param('id') id: string) {
-    return id.startsWith('missing')
-      ? err(RfsError.notFound('order', id))
-      : ok({ id });
-  }
-}
+import { OrdersController } from '../support/orders.controller';
+import { listenLocally } from '../support/listen-locally';
 
 const none: AlertNotifier = { name: 'none', notify: async () => undefined };
 
@@ -127,8 +108,7 @@ describeWithBinaries(
         logger: false,
         abortOnError: false,
       });
-      await app.listen(0, '127.0.0.1');
-      const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+      const base = await listenLocally(app);
       const alerts = app.get(ResultAlertService);
 
       // The rules Prometheus evaluates are exported from the app's own resolved rules.

@@ -1,10 +1,4 @@
-import {
-  Controller,
-  Get,
-  type INestApplication,
-  Module,
-  Param,
-} from '@nestjs/common';
+import { type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -13,30 +7,17 @@ import {
   AlertCondition,
   type AlertEvent,
   ResultAlertService,
-  RfsError,
   RfsModule,
-  RfsOperation,
   WebhookAlertNotifier,
   type WebhookAlertPayload,
-  err,
-  ok,
 } from 'nestjs-rfs';
 import {
   type ReceivedRequest,
   freePort,
   startReceiver,
 } from './alerts-servers';
-
-@Controller('orders')
-class OrdersController {
-  @Get(':id')
-  @RfsOperation('orders.get')
-  get(@Param('id') id: string) {
-    return id.startsWith('missing')
-      ? err(RfsError.notFound('order', id))
-      : ok({ id });
-  }
-}
+import { OrdersController } from '../support/orders.controller';
+import { listenLocally } from '../support/listen-locally';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -129,8 +110,7 @@ describe('WebhookAlertNotifier through a receiver outage (refused, 500, hanging,
       logger: false,
       abortOnError: false,
     });
-    await app.listen(0, '127.0.0.1');
-    const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    const base = await listenLocally(app);
     const alerts = app.get(ResultAlertService);
     const produced: AlertEvent[] = [];
     alerts.onAlert((e) => produced.push(e));

@@ -1,10 +1,4 @@
-import {
-  Controller,
-  Get,
-  type INestApplication,
-  Module,
-  Param,
-} from '@nestjs/common';
+import { type INestApplication, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import {
@@ -24,30 +18,17 @@ import {
   type OperationMetrics,
   ResultAlertService,
   ResultMetricsCollector,
-  RfsError,
   RfsModule,
-  RfsOperation,
-  err,
   getRfsClockToken,
-  ok,
 } from 'nestjs-rfs';
 import { HTTP_PLATFORMS, httpAdapter } from '../support/http-adapters';
 import { SeededRandom } from 'nestjs-rfs/testing';
+import { OrdersController } from '../support/orders.controller';
+import { listenLocally } from '../support/listen-locally';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = join(__dirname, '..', '..');
 const ARTIFACTS = join(ROOT, 'test-artifacts');
-
-@Controller('orders')
-class OrdersController {
-  @Get(':id')
-  @RfsOperation('orders.get')
-  get(@Param('id') id: string) {
-    if (id === 'boom') throw new Error('driver crashed');
-    if (id === 'missing') return err(RfsError.notFound('order', id));
-    return ok({ id });
-  }
-}
 
 @Module({
   imports: [
@@ -145,8 +126,7 @@ describe.each(HTTP_PLATFORMS)(
       app = moduleRef.createNestApplication(httpAdapter(adapter), {
         logger: false,
       });
-      await app.listen(0, '127.0.0.1');
-      base = await app.getUrl();
+      base = await listenLocally(app);
 
       // Known traffic over 15 simulated minutes: real HTTP requests for orders.get, and
       // operations recorded through the collector with seeded durations.
