@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { RfsModuleOptions, resolveRfsOptions } from './rfs.options';
+import { readmeSection } from '../test/support/readme-sections';
 
 /** How the README writes a default value. */
 function formatDefault(value: unknown): string {
@@ -23,12 +22,8 @@ interface Row {
 }
 
 function readmeRows(): Row[] {
-  const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
-  const start = readme.indexOf('<!-- section:module -->');
-  expect(start).toBeGreaterThan(-1);
-  const end = readme.indexOf('\n## ', start);
   const rows: Row[] = [];
-  for (const line of readme.slice(start, end).split('\n')) {
+  for (const line of readmeSection('module').split('\n')) {
     const m = /^\|\s*`([A-Za-z.]+)`\s*\|\s*(.*?)\s*\|.*\|\s*$/.exec(line);
     if (m) rows.push({ path: m[1], defaultCell: m[2].replace(/`/g, '') });
   }

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { promComparison } from './alert-condition';
 import {
@@ -12,17 +10,11 @@ import {
 import { ALERT_RULE_FIELDS } from './alert-rule.validator';
 import { alertPipelineMetrics } from './alert-metrics';
 import { defaultAlertRules } from './default-alert-rules';
-
-const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+import { readmeBlock } from '../../test/support/readme-sections';
 
 /** Cells of the table between `<!-- name:start -->` and `<!-- name:end -->`. */
 function table(name: string): string[][] {
-  const start = readme.indexOf(`<!-- ${name}:start -->`);
-  const end = readme.indexOf(`<!-- ${name}:end -->`);
-  expect(start).toBeGreaterThan(-1);
-  expect(end).toBeGreaterThan(start);
-  return readme
-    .slice(start, end)
+  return readmeBlock(name)
     .split('\n')
     .filter((l) => l.startsWith('| `'))
     .map((l) =>

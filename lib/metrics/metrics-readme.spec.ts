@@ -1,18 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as client from 'prom-client';
 import { MetricsOptions } from './metrics.options';
 import { createRfsPromMetrics } from './prometheus-metrics';
+import { readmeBlock } from '../../test/support/readme-sections';
 
 /** Rows of the README's series table: name, type, labels. */
 function readmeSeries(): { name: string; type: string; labels: string[] }[] {
-  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
-  const start = readme.indexOf('<!-- metrics-series:start -->');
-  const end = readme.indexOf('<!-- metrics-series:end -->');
-  expect(start).toBeGreaterThan(-1);
-  expect(end).toBeGreaterThan(start);
-  return readme
-    .slice(start, end)
+  return readmeBlock('metrics-series')
     .split('\n')
     .filter((line) => line.startsWith('| `'))
     .map((line) => {

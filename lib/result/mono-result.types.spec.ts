@@ -1,5 +1,3 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { expectTypeOf } from 'expect-type';
 import { of } from 'rxjs';
 import { err, ok, type Result } from './result';
@@ -7,6 +5,7 @@ import { MonoResult } from './mono-result';
 import { FluxResult, type FluxStats } from './flux-result';
 import { RfsError } from './rfs.error';
 import * as operators from './result-operators';
+import { readmeSection } from '../../test/support/readme-sections';
 
 // Type-level assertions (expectTypeOf) are checked by `npm run typecheck`; the run-time parts
 // check the values too.
@@ -71,18 +70,6 @@ describe('FluxResult types', () => {
   });
 });
 
-/** The README section between `<!-- section:name -->` and the next `## ` heading. */
-function section(name: string): string {
-  const readme = fs.readFileSync(
-    path.join(__dirname, '..', '..', 'README.md'),
-    'utf8',
-  );
-  const start = readme.indexOf(`<!-- section:${name} -->`);
-  if (start < 0) throw new Error(`README has no section:${name} marker`);
-  const end = readme.indexOf('\n## ', start);
-  return readme.slice(start, end < 0 ? undefined : end);
-}
-
 /** Names in backticks at the start of a table cell item: `name(` or `name` followed by a separator. */
 function apiNames(text: string): string[] {
   const names = new Set<string>();
@@ -98,7 +85,7 @@ function apiNames(text: string): string[] {
 
 describe('README MonoResult/FluxResult tables', () => {
   it('every MonoResult API named in the README exists', () => {
-    const names = apiNames(section('mono'));
+    const names = apiNames(readmeSection('mono'));
     expect(names.length).toBeGreaterThan(25);
     const mono = MonoResult.ok(1) as unknown as Record<string, unknown>;
     const statics = MonoResult as unknown as Record<string, unknown>;
@@ -112,7 +99,7 @@ describe('README MonoResult/FluxResult tables', () => {
   });
 
   it('every FluxResult API and RxJS operator named in the README exists', () => {
-    const text = section('flux');
+    const text = readmeSection('flux');
     const names = apiNames(text);
     expect(names.length).toBeGreaterThanOrEqual(20);
     const flux = FluxResult.ok(1) as unknown as Record<string, unknown>;

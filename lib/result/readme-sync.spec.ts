@@ -1,22 +1,9 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { ERROR_CODE_STATUS } from './error-code';
 import { RfsError } from './rfs.error';
+import { readmeSection } from '../../test/support/readme-sections';
 
 // The README's error-code table is documentation users copy from: it must say exactly what
 // ERROR_CODE_STATUS and the RfsError factories do.
-
-function section(name: string): string {
-  const readme = fs.readFileSync(
-    path.join(__dirname, '..', '..', 'README.md'),
-    'utf8',
-  );
-  const start = readme.indexOf(`<!-- section:${name} -->`);
-  if (start < 0)
-    throw new Error(`README has no <!-- section:${name} --> marker`);
-  const end = readme.indexOf('\n## ', start);
-  return readme.slice(start, end < 0 ? undefined : end);
-}
 
 interface Row {
   code: string;
@@ -27,7 +14,7 @@ interface Row {
 function errorTable(): Row[] {
   const rows: Row[] = [];
   const row = /^\|\s*`([A-Z_]+)`\s*\|\s*(\d{3})\s*\|\s*`RfsError\.(\w+)\(/;
-  for (const line of section('errors').split('\n')) {
+  for (const line of readmeSection('errors').split('\n')) {
     const m = row.exec(line);
     if (m) rows.push({ code: m[1], status: Number(m[2]), factory: m[3] });
   }

@@ -1,28 +1,15 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as kit from 'nestjs-rfs/testing';
 import { rfsMatchers } from './result.matchers';
+import { readmeSection } from '../../test/support/readme-sections';
 
 // The README's tables of assertions and matchers are what users look up: every public
 // assertion and matcher must be listed, and every listed one must exist.
-
-function section(name: string): string {
-  const readme = fs.readFileSync(
-    path.join(__dirname, '..', '..', 'README.md'),
-    'utf8',
-  );
-  const start = readme.indexOf(`<!-- section:${name} -->`);
-  if (start < 0)
-    throw new Error(`README has no <!-- section:${name} --> marker`);
-  const end = readme.indexOf('\n## ', start);
-  return readme.slice(start, end < 0 ? undefined : end);
-}
 
 /** First-column names of table rows: `| \`name(...)\` | … |`. */
 function tableNames(): string[] {
   const names: string[] = [];
   const row = /^\|\s*`((?:mocker\.)?\w+)\(/;
-  for (const line of section('testing').split('\n')) {
+  for (const line of readmeSection('testing').split('\n')) {
     const m = row.exec(line);
     if (m) names.push(m[1]);
   }
