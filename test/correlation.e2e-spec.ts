@@ -15,7 +15,7 @@ import {
   VersioningType,
   type INestApplication,
 } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { NestFactory, type AbstractHttpAdapter } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import {
   request as httpRequest,
@@ -228,14 +228,30 @@ function call(
   });
 }
 
+/** `appModule(options)` on a new adapter, listening on a free 127.0.0.1 port. */
+async function start(
+  adapter: () => AbstractHttpAdapter,
+  options: RfsModuleForRootOptions = {},
+): Promise<INestApplication> {
+  const app = await NestFactory.create(appModule(options), adapter(), {
+    logger: false,
+  });
+  await app.listen(0, '127.0.0.1');
+  return app;
+}
+
+/** The port an app listens on. */
+function portOf(app: INestApplication): number {
+  return (app.getHttpServer().address() as AddressInfo).port;
+}
+
 describe.each(HTTP_ADAPTERS)('correlation over HTTP (%s)', (_name, adapter) => {
   let app: INestApplication;
   let port: number;
 
   beforeAll(async () => {
-    app = await NestFactory.create(appModule(), adapter(), { logger: false });
-    await app.listen(0, '127.0.0.1');
-    port = (app.getHttpServer().address() as AddressInfo).port;
+    app = await start(adapter);
+    port = portOf(app);
   });
   afterAll(() => app.close());
 
@@ -312,9 +328,8 @@ describe.each(HTTP_ADAPTERS)('correlation ids (%s)', (_name, adapter) => {
   let port: number;
 
   beforeAll(async () => {
-    app = await NestFactory.create(appModule(), adapter(), { logger: false });
-    await app.listen(0, '127.0.0.1');
-    port = (app.getHttpServer().address() as AddressInfo).port;
+    app = await start(adapter);
+    port = portOf(app);
   });
   afterAll(() => app.close());
 
@@ -440,7 +455,7 @@ describe.each(HTTP_ADAPTERS)(
       app.setGlobalPrefix('api');
       app.enableVersioning({ type: VersioningType.URI });
       await app.listen(0, '127.0.0.1');
-      port = (app.getHttpServer().address() as AddressInfo).port;
+      port = portOf(app);
     });
     afterAll(() => app.close());
 
@@ -553,7 +568,7 @@ describe.each(HTTP_ADAPTERS)(
       });
       await app.listen(0, '127.0.0.1');
       try {
-        const port = (app.getHttpServer().address() as AddressInfo).port;
+        const port = portOf(app);
         const before = CorrelationRejections.count();
         const raw = await rawCall(
           port,
@@ -580,7 +595,7 @@ describe.each(HTTP_ADAPTERS)(
       });
       await app.listen(0, '127.0.0.1');
       try {
-        const port = (app.getHttpServer().address() as AddressInfo).port;
+        const port = portOf(app);
         const before = CorrelationRejections.count();
         const raw = await rawCall(port, ['X-Correlation-Id: bad value']);
         expect(CorrelationRejections.count()).toBe(before + 1);
@@ -596,18 +611,10 @@ describe.each(HTTP_ADAPTERS)(
 describe.each(HTTP_ADAPTERS)(
   'switching correlation off (%s)',
   (_name, adapter) => {
-    async function start(options: RfsModuleForRootOptions) {
-      const app = await NestFactory.create(appModule(options), adapter(), {
-        logger: false,
-      });
-      await app.listen(0, '127.0.0.1');
-      return app;
-    }
-
     it('applies no middleware with correlation: false', async () => {
-      const app = await start({ correlation: false });
+      const app = await start(adapter, { correlation: false });
       try {
-        const port = (app.getHttpServer().address() as AddressInfo).port;
+        const port = portOf(app);
         const r = await call(port, '/items/store', {
           'x-correlation-id': 'off',
         });
@@ -619,9 +626,11 @@ describe.each(HTTP_ADAPTERS)(
     });
 
     it('keeps the context but sends no header with responseHeader: false', async () => {
-      const app = await start({ correlation: { responseHeader: false } });
+      const app = await start(adapter, {
+        correlation: { responseHeader: false },
+      });
       try {
-        const port = (app.getHttpServer().address() as AddressInfo).port;
+        const port = portOf(app);
         const r = await call(port, '/items/store', {
           'x-correlation-id': 'quiet',
         });
