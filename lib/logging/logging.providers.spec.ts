@@ -16,6 +16,31 @@ const failingRef = {
   resolve: () => Promise.reject(new Error('Nest could not find PinoLogger')),
 } as unknown as ModuleRef;
 
+/** One finished Ok operation, as the decorator or interceptor emits it. */
+const OK_EVENT = {
+  operation: 'a',
+  outcome: 'ok',
+  durationMs: 1,
+  source: 'method',
+} as const;
+
+/** A logging lifecycle over a fresh hub whose logger writes into `lines`. */
+function loggingLifecycle() {
+  const lines: string[] = [];
+  const hub = new OperationHub();
+  const logger = new ResultLogger(
+    pino({}, { write: (s: string) => void lines.push(s) }),
+    { serviceName: 'svc', environment: 'test', logging: {} },
+  );
+  const lifecycle = new ResultLoggingLifecycle(
+    logger,
+    hub,
+    new CorrelationIdResolver(),
+    resolveRfsOptions({ serviceName: 'svc' }),
+  );
+  return { lines, hub, lifecycle };
+}
+
 describe('logging providers', () => {
   afterEach(() => setResultLogSink(undefined));
 
@@ -63,77 +88,29 @@ describe('logging providers', () => {
   });
 
   it('the lifecycle registers the logger on the hub and installs the sink, and undoes both', () => {
-    const lines: string[] = [];
-    const options = resolveRfsOptions({ serviceName: 'svc' });
-    const hub = new OperationHub();
-    const logger = new ResultLogger(
-      pino({}, { write: (s: string) => void lines.push(s) }),
-      { serviceName: 'svc', environment: 'test', logging: {} },
-    );
-    const lifecycle = new ResultLoggingLifecycle(
-      logger,
-      hub,
-      new CorrelationIdResolver(),
-      options,
-    );
+    const { lines, hub, lifecycle } = loggingLifecycle();
     lifecycle.onModuleInit();
     expect(getResultLogSink()).toBeInstanceOf(ResultLoggerSink);
-    hub.emit({
-      operation: 'a',
-      outcome: 'ok',
-      durationMs: 1,
-      source: 'method',
-    });
+    hub.emit(OK_EVENT);
     expect(lines).toHaveLength(1);
     lifecycle.onModuleDestroy();
-    hub.emit({
-      operation: 'a',
-      outcome: 'ok',
-      durationMs: 1,
-      source: 'method',
-    });
+    hub.emit(OK_EVENT);
     expect(lines).toHaveLength(1);
     expect(getResultLogSink()).not.toBeInstanceOf(ResultLoggerSink);
   });
 
   it('the lifecycle registers once when Nest runs the init hooks twice', () => {
-    const lines: string[] = [];
-    const hub = new OperationHub();
-    const logger = new ResultLogger(
-      pino({}, { write: (s: string) => void lines.push(s) }),
-      { serviceName: 'svc', environment: 'test', logging: {} },
-    );
-    const lifecycle = new ResultLoggingLifecycle(
-      logger,
-      hub,
-      new CorrelationIdResolver(),
-      resolveRfsOptions({ serviceName: 'svc' }),
-    );
+    const { lines, hub, lifecycle } = loggingLifecycle();
     lifecycle.onModuleInit(); // moduleRef.init()
     lifecycle.onModuleInit(); // app.init()
-    hub.emit({
-      operation: 'a',
-      outcome: 'ok',
-      durationMs: 1,
-      source: 'method',
-    });
+    hub.emit(OK_EVENT);
     expect(lines).toHaveLength(1);
     lifecycle.onModuleDestroy();
-    hub.emit({
-      operation: 'a',
-      outcome: 'ok',
-      durationMs: 1,
-      source: 'method',
-    });
+    hub.emit(OK_EVENT);
     expect(lines).toHaveLength(1);
     // re-initialised after a shutdown, it registers again
     lifecycle.onModuleInit();
-    hub.emit({
-      operation: 'a',
-      outcome: 'ok',
-      durationMs: 1,
-      source: 'method',
-    });
+    hub.emit(OK_EVENT);
     expect(lines).toHaveLength(2);
     lifecycle.onModuleDestroy();
   });
