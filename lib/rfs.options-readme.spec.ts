@@ -35,24 +35,14 @@ const ENV_DERIVED: Record<string, string[]> = {
   environment: ['NODE_ENV', "'development'"],
 };
 
-const SECTIONS = [
-  'correlation',
-  'http',
-  'logging',
-  'metrics',
-  'alerts',
-  'dashboard',
-] as const;
-
 /** Every option path with its default, from the option classes. */
 function defaultsByPath(): Map<string, unknown> {
-  const defaults = new RfsModuleOptions();
+  const { serviceName, environment, ...sections } = new RfsModuleOptions();
   const out = new Map<string, unknown>([
-    ['serviceName', defaults.serviceName],
-    ['environment', defaults.environment],
+    ['serviceName', serviceName],
+    ['environment', environment],
   ]);
-  for (const s of SECTIONS) {
-    const section = defaults[s];
+  for (const [s, section] of Object.entries(sections)) {
     if (section === false) throw new Error(`${s} defaults to false`);
     for (const [k, v] of Object.entries(section)) out.set(`${s}.${k}`, v);
   }
