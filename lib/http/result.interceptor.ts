@@ -30,6 +30,7 @@ import {
 import type { OperationEvent } from '../operations/operation-event';
 import { OperationHub } from '../operations/operation-hub';
 import type { OperationOutcome } from '../result/outcome';
+import { runWithAbortSignal } from '../result/mono-result';
 import { isResult } from '../result/result';
 import { getRfsOptionsToken } from '../rfs-options.provider';
 import {
@@ -239,16 +240,16 @@ export class ResultInterceptor
     // excluded) the handler is subscribed inside a context that carries it.
     if (route.log !== undefined && !offerRouteHandlerClaim(call)) {
       if (route.sse)
-        return runWithRouteHandlerClaim(call, () => call.sse(next.handle()));
+        return runWithRouteHandlerClaim(call, () =>
+          call.sse(call.handle(next)),
+        );
       return new Observable<unknown>((subscriber) =>
-        runWithRouteHandlerClaim(call, () =>
-          call.attach(subscriber, next.handle()),
-        ),
+        runWithRouteHandlerClaim(call, () => call.attach(subscriber, next)),
       );
     }
-    if (route.sse) return call.sse(next.handle());
+    if (route.sse) return call.sse(call.handle(next));
     return new Observable<unknown>((subscriber) =>
-      call.attach(subscriber, next.handle()),
+      call.attach(subscriber, next),
     );
   }
 
@@ -472,12 +473,26 @@ class HttpCall implements RouteHandlerClaim {
     return this.abortController.signal;
   }
 
-  attach(
-    subscriber: Subscriber<unknown>,
-    source: Observable<unknown>,
-  ): HttpCall {
+  /**
+   * The handler's Observable, created with this call's (lazy) client-disconnect signal as the
+   * ambient run signal: Nest binds the handler's async context when `next.handle()` is called,
+   * so a MonoResult the handler returns (Nest awaits it before this interceptor sees it) or
+   * awaits runs with that signal.
+   */
+  handle(next: CallHandler): Observable<unknown> {
+    return runWithAbortSignal(
+      () => this.signal,
+      () => next.handle(),
+    );
+  }
+
+  /** Subscribes to the handler (in the ambient-signal context, see {@link handle}). */
+  attach(subscriber: Subscriber<unknown>, next: CallHandler): HttpCall {
     this.downstream = subscriber;
-    this.upstream = source.subscribe(this);
+    this.upstream = runWithAbortSignal(
+      () => this.signal,
+      () => next.handle().subscribe(this),
+    );
     return this;
   }
 

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Observable } from 'rxjs';
 import { Err, Ok, isResult, type Result } from './result';
 import { RfsError } from './rfs.error';
@@ -152,6 +153,88 @@ export type ResultSource<T, E> =
 
 /** A signal that never aborts: runs without a caller signal share it. */
 const NEVER_ABORTED: AbortSignal = new AbortController().signal;
+
+/**
+ * An `AbortSignal`, or a function that returns one, called when a run first needs it (so a
+ * context that never runs a MonoResult creates no `AbortController`).
+ */
+export type AbortSignalSource = AbortSignal | (() => AbortSignal);
+
+/**
+ * The ambient signal of {@link runWithAbortSignal}. Only signal-less runs read it (one
+ * `getStore()`); until the first `runWithAbortSignal` it is not even enabled, so plain scripts
+ * pay nothing for it.
+ */
+const ambientSignals = new AsyncLocalStorage<AbortSignalSource | undefined>();
+
+/**
+ * Runs `fn` so that every MonoResult run without an explicit signal inside it — `mono.run()`,
+ * `await mono`, and a MonoResult adopted as a thenable by `async` code (Nest awaits one that a
+ * route handler returns) — uses the signal `signal` gives, in `fn`'s synchronous part and in
+ * every async continuation started there. An explicit `run(signal)` still uses its own signal.
+ * Await inside `fn`: a MonoResult that `fn` returns and its caller awaits runs in the caller's
+ * context.
+ * ResultInterceptor runs each route handler this way with a signal that aborts when the client
+ * disconnects.
+ *
+ * @param signal the signal, or a function returning it (called once per run that needs it;
+ *   return the same signal each time, e.g. one created on first call)
+ * @example
+ * ```ts
+ * // a queue consumer: every MonoResult the job awaits stops when the job is cancelled
+ * const ac = new AbortController();
+ * await runWithAbortSignal(ac.signal, () => handleJob(job));
+ * ```
+ */
+export function runWithAbortSignal<R>(
+  signal: AbortSignalSource,
+  fn: () => R,
+): R {
+  if (!(signal instanceof AbortSignal) && typeof signal !== 'function') {
+    throw new TypeError(
+      `runWithAbortSignal: \`signal\` must be an AbortSignal or a function returning one; got ${describe(signal)}`,
+    );
+  }
+  return ambientSignals.run(signal, fn);
+}
+
+/**
+ * Runs `fn` outside any {@link runWithAbortSignal} context: MonoResults run inside it without
+ * an explicit signal are never aborted by an ambient signal (work meant to outlive a request).
+ *
+ * @example
+ * ```ts
+ * // keeps warming the cache even if the client that triggered it disconnects
+ * void runWithoutAbortSignal(() => warmUp.run());
+ * ```
+ */
+export function runWithoutAbortSignal<R>(fn: () => R): R {
+  return ambientSignals.run(undefined, fn);
+}
+
+/**
+ * The ambient signal of the current {@link runWithAbortSignal} context, or `undefined` outside
+ * one (handy to pass to `fetch` or a driver from plain `async` code in a route handler).
+ *
+ * @example
+ * ```ts
+ * const res = await fetch(url, { signal: currentAbortSignal() });
+ * ```
+ */
+export function currentAbortSignal(): AbortSignal | undefined {
+  const source = ambientSignals.getStore();
+  return source === undefined ? undefined : signalOf(source);
+}
+
+/** The signal of an ambient source (calls a lazy one). */
+function signalOf(source: AbortSignalSource): AbortSignal {
+  if (typeof source !== 'function') return source;
+  const signal = source();
+  if (signal instanceof AbortSignal) return signal;
+  throw new TypeError(
+    `runWithAbortSignal: the \`signal\` function must return an AbortSignal; got ${describe(signal)}`,
+  );
+}
 
 const now = (): number => performance.now();
 
@@ -758,9 +841,13 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
   /**
    * Runs the chain. The signal (if any) is passed to every thunk; on abort, pending retries and
    * timers stop and the returned promise rejects with `signal.reason`. A defect rejects it.
+   * Without a signal, a run inside {@link runWithAbortSignal} (e.g. a route handler under
+   * ResultInterceptor) uses the ambient signal; elsewhere it is never aborted.
    */
   run(signal?: AbortSignal): Promise<Result<T, E>> {
     if (signal === undefined) {
+      const ambient = ambientSignals.getStore();
+      if (ambient !== undefined) return this.runAmbient(ambient);
       try {
         const s = runMono(this, FREE_RUN);
         return s instanceof Promise ? s : Promise.resolve(s);
@@ -798,7 +885,21 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
     });
   }
 
-  /** Runs the mono (same as {@link MonoResult.run}); makes `await mono` work. */
+  /** A signal-less run inside {@link runWithAbortSignal}: runs with the ambient signal. */
+  private runAmbient(source: AbortSignalSource): Promise<Result<T, E>> {
+    let signal: AbortSignal;
+    try {
+      signal = signalOf(source);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.run(signal);
+  }
+
+  /**
+   * Runs the mono (same as {@link MonoResult.run}: inside {@link runWithAbortSignal} with the
+   * ambient signal); makes `await mono` work.
+   */
   then<A = Result<T, E>, B = never>(
     onfulfilled?: ((value: Result<T, E>) => A | PromiseLike<A>) | null,
     onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
@@ -1067,9 +1168,9 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
    * run the source once, and a settled Ok/Err is reused for `ttlMs` (default: forever).
    *
    * A defect or an abort is never cached: the entry is dropped and the next run executes the
-   * source again. The shared execution is detached from any single caller's signal (one
-   * caller's abort must not fail the others): a caller that aborts stops waiting and its run
-   * rejects with its reason, while the source finishes and fills the cache.
+   * source again. The shared execution is detached from any single caller's signal, ambient
+   * ones included (one caller's abort must not fail the others): a caller that aborts stops
+   * waiting and its run rejects with its reason, while the source finishes and fills the cache.
    */
   cache(options: CacheOptions = {}): MonoResult<T, E> {
     checkNonNegative('MonoResult.cache', 'ttlMs', options.ttlMs);
@@ -1086,7 +1187,11 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
       if (pending !== undefined) return pending;
       let s: Step<T, E>;
       try {
-        s = src(newContext(NEVER_ABORTED));
+        // detached from the caller's ambient signal too (monos awaited inside the source)
+        s =
+          ambientSignals.getStore() === undefined
+            ? src(newContext(NEVER_ABORTED))
+            : ambientSignals.run(undefined, src, newContext(NEVER_ABORTED));
       } catch (error) {
         if (ctx.signal.aborted) throw ctx.signal.reason;
         throw error;
