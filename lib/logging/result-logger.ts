@@ -2,10 +2,8 @@ import { CorrelationContext } from '../correlation/correlation-context';
 import type {
   OperationEvent,
   OperationListener,
-  OperationLogOptions,
 } from '../operations/operation-event';
 import type { OperationHub } from '../operations/operation-hub';
-import type { OperationOutcome } from '../result/outcome';
 import { isResult, type Result } from '../result/result';
 import type { ResultLogRecord } from '../result/result-log-sink';
 import { isCodedError } from '../result/rfs.error';
@@ -70,20 +68,22 @@ export interface RunningOperation {
 }
 
 /** One line to write (an operation event plus the few things only direct calls have). */
-interface LineInput {
-  readonly operation: string;
-  readonly outcome: OperationOutcome;
-  readonly durationMs: number;
+interface LineInput extends Pick<
+  OperationEvent,
+  | 'operation'
+  | 'outcome'
+  | 'durationMs'
+  | 'error'
+  | 'value'
+  | 'args'
+  | 'flux'
+  | 'correlationId'
+  | 'log'
+  | 'http'
+  | 'metadata'
+> {
   readonly step?: string;
-  readonly error?: unknown;
-  readonly value?: unknown;
   readonly hasValue?: boolean;
-  readonly args?: readonly unknown[];
-  readonly flux?: { readonly ok: number; readonly err: number };
-  readonly correlationId?: string;
-  readonly log?: OperationLogOptions;
-  readonly http?: OperationEvent['http'];
-  readonly metadata?: Readonly<Record<string, unknown>>;
   /** Slow decided by the caller (`logPerformance`). */
   readonly slow?: boolean;
 }
