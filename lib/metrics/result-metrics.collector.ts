@@ -53,17 +53,17 @@ export interface RecordOptions {
 }
 
 /** Totals over every operation plus each operation's metrics (`getSummary`). */
-export interface MetricsSummary {
-  window: MetricWindow;
-  total: number;
-  ok: number;
-  err: number;
-  defect: number;
-  /** ok / total (1 when total is 0). */
-  successRate: number;
-  /** (err + defect) / total (0 when total is 0). */
-  errorRate: number;
-  throughputPerSec: number;
+export interface MetricsSummary extends Pick<
+  OperationMetrics,
+  | 'window'
+  | 'total'
+  | 'ok'
+  | 'err'
+  | 'defect'
+  | 'successRate'
+  | 'errorRate'
+  | 'throughputPerSec'
+> {
   /** One entry per known operation, by name. */
   operations: OperationMetrics[];
 }
