@@ -15,7 +15,7 @@ import {
 import { ManualClock } from './alerts.fake-source';
 import { HTTP_PLATFORMS, httpAdapter } from './support/http-adapters';
 import { OrdersController } from './support/orders.controller';
-import { listenLocally } from './support/listen-locally';
+import { listenLocally } from './support/local-app';
 
 /** Collects delivered events (provided through the RFS_ALERT_NOTIFIERS token). */
 class Recorder implements AlertNotifier {

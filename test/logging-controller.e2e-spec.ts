@@ -8,7 +8,7 @@ import {
   Param,
   type Type,
 } from '@nestjs/common';
-import { type AbstractHttpAdapter, NestFactory } from '@nestjs/core';
+import type { AbstractHttpAdapter } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { LoggerModule } from 'nestjs-pino';
 import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
@@ -28,7 +28,7 @@ import {
 } from 'nestjs-rfs';
 import { MemoryLogStream } from './support/memory-log.stream';
 import { HTTP_ADAPTERS } from './support/http-adapters';
-import { listenLocally } from './support/listen-locally';
+import { startLocalApp } from './support/local-app';
 
 @Injectable()
 class StockService {
@@ -137,12 +137,11 @@ async function start(
   __resetOutOfContextForTests();
   const stream = new MemoryLogStream();
   const registry = new Registry();
-  const app = await NestFactory.create(
+  const { app, base } = await startLocalApp(
     appModule(stream, registry, rfs),
     makeAdapter(),
-    { logger: false },
   );
-  return { app, base: await listenLocally(app), stream, registry };
+  return { app, base, stream, registry };
 }
 
 /** Value of `rfs_operations_total{operation, outcome}` summed over error codes. */

@@ -28,7 +28,7 @@ import {
 } from 'nestjs-rfs';
 import { MemoryLogStream } from './support/memory-log.stream';
 import { HTTP_PLATFORMS, httpAdapter } from './support/http-adapters';
-import { listenLocally } from './support/listen-locally';
+import { listenLocally, startLocalApp } from './support/local-app';
 
 @Controller('orders')
 class OrdersController {
@@ -368,10 +368,7 @@ describe.each(HTTP_PLATFORMS)(
         providers: [PaymentsService],
       })
       class AppModule {}
-      app = await NestFactory.create(AppModule, httpAdapter(adapter), {
-        logger: false,
-      });
-      base = await listenLocally(app);
+      ({ app, base } = await startLocalApp(AppModule, httpAdapter(adapter)));
     });
     afterAll(() => app.close());
 

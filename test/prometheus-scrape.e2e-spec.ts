@@ -2,7 +2,6 @@
 // custom path) is not a business operation: no Result log line, no operation series, no
 // declared operation — on Express and Fastify. (The module serves the subclass on /metrics.)
 import { Controller, Get, Module, type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import {
   PrometheusController,
   PrometheusModule,
@@ -18,7 +17,7 @@ import {
 } from 'nestjs-rfs';
 import { MemoryLogStream } from './support/memory-log.stream';
 import { HTTP_ADAPTERS } from './support/http-adapters';
-import { listenLocally } from './support/listen-locally';
+import { startLocalApp } from './support/local-app';
 
 @Controller()
 class CustomScrapeController extends PrometheusController {}
@@ -55,10 +54,7 @@ describe.each(HTTP_ADAPTERS)(
         controllers: [PingController],
       })
       class AppModule {}
-      app = await NestFactory.create(AppModule, makeAdapter(), {
-        logger: false,
-      });
-      base = await listenLocally(app);
+      ({ app, base } = await startLocalApp(AppModule, makeAdapter()));
     });
 
     afterEach(async () => {

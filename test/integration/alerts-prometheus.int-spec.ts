@@ -1,5 +1,4 @@
 import { type INestApplication, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +20,7 @@ import {
   waitFor,
 } from './alerts-servers';
 import { OrdersController } from '../support/orders.controller';
-import { listenLocally } from '../support/listen-locally';
+import { startLocalApp } from '../support/local-app';
 
 const none: AlertNotifier = { name: 'none', notify: async () => undefined };
 
@@ -104,11 +103,9 @@ describeWithBinaries(
         controllers: [OrdersController],
       })
       class AppModule {}
-      app = await NestFactory.create(AppModule, {
-        logger: false,
-        abortOnError: false,
-      });
-      const base = await listenLocally(app);
+      const local = await startLocalApp(AppModule);
+      app = local.app;
+      const base = local.base;
       const alerts = app.get(ResultAlertService);
 
       // The rules Prometheus evaluates are exported from the app's own resolved rules.

@@ -1,5 +1,4 @@
 import { type INestApplication, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { register } from 'prom-client';
@@ -17,7 +16,7 @@ import {
   startReceiver,
 } from './alerts-servers';
 import { OrdersController } from '../support/orders.controller';
-import { listenLocally } from '../support/listen-locally';
+import { startLocalApp } from '../support/local-app';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -106,11 +105,9 @@ describe('WebhookAlertNotifier through a receiver outage (refused, 500, hanging,
       controllers: [OrdersController],
     })
     class AppModule {}
-    app = await NestFactory.create(AppModule, {
-      logger: false,
-      abortOnError: false,
-    });
-    const base = await listenLocally(app);
+    const started = await startLocalApp(AppModule);
+    app = started.app;
+    const base = started.base;
     const alerts = app.get(ResultAlertService);
     const produced: AlertEvent[] = [];
     alerts.onAlert((e) => produced.push(e));

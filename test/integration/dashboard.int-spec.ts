@@ -24,7 +24,7 @@ import {
 import { HTTP_PLATFORMS, httpAdapter } from '../support/http-adapters';
 import { SeededRandom } from 'nestjs-rfs/testing';
 import { OrdersController } from '../support/orders.controller';
-import { listenLocally } from '../support/listen-locally';
+import { listenLocally } from '../support/local-app';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = join(__dirname, '..', '..');
