@@ -17,11 +17,7 @@ import {
 } from '@nestjs/common';
 import { NestFactory, type AbstractHttpAdapter } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
-import {
-  request as httpRequest,
-  Agent,
-  type IncomingHttpHeaders,
-} from 'node:http';
+import { Agent } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import {
   MessagePattern,
@@ -41,6 +37,7 @@ import {
   type RfsModuleForRootOptions,
 } from 'nestjs-rfs';
 import { HTTP_ADAPTERS } from './support/http-adapters';
+import { localRequest, type LocalReply } from './support/local-request';
 import {
   TCP_ON_FREE_PORT,
   connectTcpClient,
@@ -191,12 +188,6 @@ function headerOf(raw: string, name: string): string[] {
     .map((l) => l.slice(name.length + 1).trim());
 }
 
-interface Reply {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 afterAll(() => agent.destroy());
 
@@ -206,26 +197,8 @@ function call(
   headers: Record<string, string> = {},
   method = 'GET',
   body?: string,
-): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      { host: '127.0.0.1', port, path, method, headers, agent },
-      (res) => {
-        let data = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (data += c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: data,
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+): Promise<LocalReply> {
+  return localRequest(port, path, { headers, method, body, agent });
 }
 
 /** `appModule(options)` on a new adapter, listening on a free 127.0.0.1 port. */

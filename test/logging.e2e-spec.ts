@@ -17,7 +17,7 @@ import { ExpressAdapter } from '@nestjs/platform-express';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import type { AddressInfo } from 'node:net';
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent } from 'node:http';
 import {
   CorrelationContext,
   LogResultOperation,
@@ -33,6 +33,7 @@ import {
   type RfsModuleOptionsInput,
 } from 'nestjs-rfs';
 import { HTTP_ADAPTERS } from './support/http-adapters';
+import { localRequest } from './support/local-request';
 import { startTcpMicroservice } from './support/tcp-microservice';
 import { MemoryLogStream, type LogLine } from './support/memory-log.stream';
 
@@ -128,31 +129,18 @@ interface Reply {
   body: string;
 }
 
-function get(
+async function get(
   port: number,
   path: string,
   headers: Record<string, string> = {},
   agent?: Agent,
 ): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      { host: '127.0.0.1', port, path, headers, agent },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            id: String(res.headers['x-correlation-id']),
-            body,
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
+  const r = await localRequest(port, path, { headers, agent });
+  return {
+    status: r.status,
+    id: String(r.headers['x-correlation-id']),
+    body: r.body,
+  };
 }
 
 /** Which `/orders/:n` request a line belongs to, from its url, its `n` or its args. */
