@@ -5,26 +5,16 @@ import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { register } from 'prom-client';
 import {
   AlertCondition,
-  type AlertEvent,
-  type AlertNotifier,
   ResultAlertService,
   RfsModule,
   getRfsAlertNotifiersToken,
   getRfsClockToken,
 } from 'nestjs-rfs';
+import { RecordingAlertNotifier } from 'nestjs-rfs/testing';
 import { ManualClock } from './alerts.fake-source';
 import { HTTP_PLATFORMS, httpAdapter } from './support/http-adapters';
 import { OrdersController } from './support/orders.controller';
 import { listenLocally } from './support/local-app';
-
-/** Collects delivered events (provided through the RFS_ALERT_NOTIFIERS token). */
-class Recorder implements AlertNotifier {
-  readonly name = 'recorder';
-  readonly events: AlertEvent[] = [];
-  async notify(events: AlertEvent[]): Promise<void> {
-    this.events.push(...events);
-  }
-}
 
 const rule = {
   name: 'api_errors',
@@ -45,7 +35,7 @@ describe.each(HTTP_PLATFORMS)('alerts in a real app on %s', (adapter) => {
   let app: INestApplication;
   let base: string;
   const clock = new ManualClock(Date.UTC(2026, 0, 1, 12));
-  const recorder = new Recorder();
+  const recorder = new RecordingAlertNotifier('recorder');
 
   beforeAll(async () => {
     register.clear();
@@ -119,7 +109,7 @@ describe.each(HTTP_PLATFORMS)('alerts in a real app on %s', (adapter) => {
     ]);
 
     await tick();
-    expect(recorder.events.map((e) => e.status)).toEqual(['firing']);
+    expect(recorder.events().map((e) => e.status)).toEqual(['firing']);
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toContain(
       'rfs_alerts_firing{rule="api_errors",severity="critical"} 1',
@@ -133,7 +123,7 @@ describe.each(HTTP_PLATFORMS)('alerts in a real app on %s', (adapter) => {
       expect.objectContaining({ status: 'resolved' }),
     ]);
     await tick();
-    expect(recorder.events.map((e) => e.status)).toEqual([
+    expect(recorder.events().map((e) => e.status)).toEqual([
       'firing',
       'resolved',
     ]);

@@ -1,26 +1,18 @@
 import { Registry } from 'prom-client';
 import {
   AlertCondition,
-  type AlertEvent,
   type AlertNotifier,
   type AlertRule,
   AlertRuleError,
   ResultAlertService,
 } from 'nestjs-rfs';
+import { RecordingAlertNotifier } from '../testing/recording-alert.notifier';
 import {
   FakeAlertMetricsSource,
   ManualClock,
 } from '../../test/alerts.fake-source';
 
 const silent = { log: jest.fn(), warn: jest.fn(), error: jest.fn() };
-
-class RecordingNotifier implements AlertNotifier {
-  readonly name = 'recording';
-  readonly batches: AlertEvent[][] = [];
-  async notify(events: AlertEvent[]): Promise<void> {
-    this.batches.push(events);
-  }
-}
 
 const errorRule: AlertRule = {
   name: 'orders_errors',
@@ -42,7 +34,7 @@ const errorRule: AlertRule = {
 function setup(rules: AlertRule[] = [errorRule], extra = {}) {
   const clock = new ManualClock();
   const source = new FakeAlertMetricsSource(clock);
-  const notifier = new RecordingNotifier();
+  const notifier = new RecordingAlertNotifier();
   const registry = new Registry();
   const service = new ResultAlertService({
     options: {
@@ -137,11 +129,12 @@ describe('ResultAlertService state machine', () => {
     expect(await gaugeValue(registry, 'orders_errors')).toBe(0);
 
     await service.shutdown();
-    expect(notifier.batches.flat().map((e) => e.status)).toEqual([
-      'firing',
-      'firing',
-      'resolved',
-    ]);
+    expect(
+      notifier
+        .batches()
+        .flat()
+        .map((e) => e.status),
+    ).toEqual(['firing', 'firing', 'resolved']);
   });
 
   it('does not fire below minSamples and drops a pending alert when the condition clears', () => {
