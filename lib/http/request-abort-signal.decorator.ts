@@ -8,15 +8,16 @@ function readSignal(_data: unknown, ctx: ExecutionContext): AbortSignal {
 
 /**
  * Injects an `AbortSignal` that aborts when the client disconnects before the response is
- * written — pass it to `mono.run(signal)`, `fetch` or a database driver so abandoned requests
- * stop their work. (Nest awaits a MonoResult a handler returns before interceptors see it, so
- * run it with this signal yourself to make it cancellable.)
+ * written — pass it to `fetch` or a database driver so abandoned requests stop their work.
+ * It is the signal ResultInterceptor already gives a MonoResult the handler returns or awaits
+ * (see `runWithAbortSignal`), so monos need no explicit `run(signal)`.
  *
  * @example
  * ```ts
  * @Get(':id')
- * find(@Param('id') id: string, @RequestAbortSignal() signal: AbortSignal) {
- *   return this.orders.find(id).timeout(2000).run(signal); // Promise<Result<Order, RfsError>>
+ * async find(@Param('id') id: string, @RequestAbortSignal() signal: AbortSignal) {
+ *   const res = await fetch(`${ORDERS_URL}/${id}`, { signal }); // stops when the client leaves
+ *   return ok(await res.json());
  * }
  * ```
  */
