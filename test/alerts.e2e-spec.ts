@@ -10,8 +10,7 @@ import {
   getRfsAlertNotifiersToken,
   getRfsClockToken,
 } from 'nestjs-rfs';
-import { RecordingAlertNotifier } from 'nestjs-rfs/testing';
-import { ManualClock } from './alerts.fake-source';
+import { RecordingAlertNotifier, RfsTestClock } from 'nestjs-rfs/testing';
 import { HTTP_PLATFORMS, httpAdapter } from './support/http-adapters';
 import { OrdersController } from './support/orders.controller';
 import { listenLocally } from './support/local-app';
@@ -34,7 +33,7 @@ const tick = () => new Promise((r) => setImmediate(r));
 describe.each(HTTP_PLATFORMS)('alerts in a real app on %s', (adapter) => {
   let app: INestApplication;
   let base: string;
-  const clock = new ManualClock(Date.UTC(2026, 0, 1, 12));
+  const clock = new RfsTestClock(Date.UTC(2026, 0, 1, 12));
   const recorder = new RecordingAlertNotifier('recorder');
 
   beforeAll(async () => {

@@ -23,18 +23,6 @@ const WINDOW_MS: Record<MetricWindow, number> = {
   '1h': 3_600_000,
 };
 
-/** A settable clock for specs. */
-export class ManualClock implements RfsClock {
-  constructor(public t = Date.UTC(2026, 0, 1)) {}
-  now(): number {
-    return this.t;
-  }
-  advance(ms: number): number {
-    this.t += ms;
-    return this.t;
-  }
-}
-
 function percentile(sorted: number[], q: number): number {
   if (sorted.length === 0) return 0;
   const rank = Math.max(1, Math.ceil(q * sorted.length));

@@ -7,10 +7,8 @@ import {
   ResultAlertService,
 } from 'nestjs-rfs';
 import { RecordingAlertNotifier } from '../testing/recording-alert.notifier';
-import {
-  FakeAlertMetricsSource,
-  ManualClock,
-} from '../../test/alerts.fake-source';
+import { FakeAlertMetricsSource } from '../../test/alerts.fake-source';
+import { RfsTestClock } from '../testing/rfs-test.clock';
 
 const silent = { log: jest.fn(), warn: jest.fn(), error: jest.fn() };
 
@@ -32,7 +30,7 @@ const errorRule: AlertRule = {
 };
 
 function setup(rules: AlertRule[] = [errorRule], extra = {}) {
-  const clock = new ManualClock();
+  const clock = new RfsTestClock();
   const source = new FakeAlertMetricsSource(clock);
   const notifier = new RecordingAlertNotifier();
   const registry = new Registry();

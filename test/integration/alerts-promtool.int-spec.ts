@@ -9,7 +9,8 @@ import {
   defaultAlertRules,
   toPrometheusRules,
 } from 'nestjs-rfs';
-import { FakeAlertMetricsSource, ManualClock } from '../alerts.fake-source';
+import { RfsTestClock } from 'nestjs-rfs/testing';
+import { FakeAlertMetricsSource } from '../alerts.fake-source';
 import { describeWithBinaries, promtool, tempDir } from './alerts-servers';
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -153,7 +154,7 @@ const EVAL_MINUTES = [1, 2, 3, 5, 10, 20, 21, 22, 23, 30, 40];
 
 /** Runs the in-process evaluator minute by minute over the same traffic. */
 function inProcess(rules: AlertRule[]) {
-  const clock = new ManualClock(0);
+  const clock = new RfsTestClock(0);
   const source = new FakeAlertMetricsSource(clock);
   for (const t of TRAFFIC) source.declare(t.operation);
   const service = new ResultAlertService({
@@ -172,7 +173,7 @@ function inProcess(rules: AlertRule[]) {
     ReturnType<ResultAlertService['getActiveAlerts']>
   >();
   for (let m = 0; m <= MINUTES; m++) {
-    clock.t = m * 60_000;
+    clock.setTime(m * 60_000);
     if (m > 0)
       for (const t of TRAFFIC) {
         const { ok, err } = t.perMinute(m);

@@ -7,7 +7,7 @@ import {
   WebhookAlertNotifier,
   alertBatchKey,
 } from 'nestjs-rfs';
-import { ManualClock } from '../../../test/alerts.fake-source';
+import { RfsTestClock } from '../../testing/rfs-test.clock';
 
 interface Received {
   headers: IncomingMessage['headers'];
@@ -157,7 +157,7 @@ describe('WebhookAlertNotifier', () => {
 describe('AlertmanagerNotifier', () => {
   it('POSTs the v2 payload: labels, annotations, startsAt, endsAt 4 × resendInterval ahead', async () => {
     const r = await receiver();
-    const clock = new ManualClock(Date.parse('2026-01-01T00:01:00.000Z'));
+    const clock = new RfsTestClock(Date.parse('2026-01-01T00:01:00.000Z'));
     const n = new AlertmanagerNotifier({
       url: `${r.url}/`,
       resendInterval: '1m',
