@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { setMaxListeners } from 'node:events';
 import { Observable } from 'rxjs';
 import { Err, Ok, isResult, type Result } from './result';
 import { RfsError } from './rfs.error';
@@ -153,6 +154,9 @@ export type ResultSource<T, E> =
 
 /** A signal that never aborts: runs without a caller signal share it. */
 const NEVER_ABORTED: AbortSignal = new AbortController().signal;
+// Every concurrent signal-less run with a timeout/retry/all step listens on this one signal (and
+// removes its listener when it settles): many at once is normal, not a leak, so no warning.
+setMaxListeners(0, NEVER_ABORTED);
 
 /**
  * An `AbortSignal`, or a function that returns one, called when a run first needs it (so a
