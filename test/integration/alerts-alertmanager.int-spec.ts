@@ -7,22 +7,14 @@ import {
 } from 'nestjs-rfs';
 import { FakeAlertMetricsSource } from '../alerts.fake-source';
 import {
-  type RunningServer,
   describeWithBinaries,
+  listedAlerts,
+  type RunningServer,
   startAlertmanager,
   startReceiver,
   tempDir,
   waitFor,
 } from './alerts-servers';
-
-interface AmAlert {
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  startsAt: string;
-  endsAt: string;
-  generatorURL?: string;
-  status: { state: string };
-}
 
 interface Webhook {
   status: 'firing' | 'resolved';
@@ -115,9 +107,7 @@ receivers:
       const listed = await waitFor(
         'both alerts listed by GET /api/v2/alerts',
         async () => {
-          const r = (await (
-            await fetch(`${am!.url}/api/v2/alerts`)
-          ).json()) as AmAlert[];
+          const r = await listedAlerts(am!);
           return r.length === 2 ? r : undefined;
         },
         10_000,
@@ -174,9 +164,7 @@ receivers:
       await waitFor(
         'GET /api/v2/alerts empty after resolve',
         async () => {
-          const r = (await (
-            await fetch(`${am!.url}/api/v2/alerts`)
-          ).json()) as AmAlert[];
+          const r = await listedAlerts(am!);
           return r.length === 0 ? true : undefined;
         },
         10_000,

@@ -11,9 +11,10 @@ import {
   toPrometheusRules,
 } from 'nestjs-rfs';
 import {
-  type RunningServer,
   describeWithBinaries,
+  listedAlerts,
   promtool,
+  type RunningServer,
   startAlertmanager,
   startPrometheus,
   tempDir,
@@ -23,11 +24,6 @@ import { OrdersController } from '../support/orders.controller';
 import { startLocalApp } from '../support/local-app';
 
 const none: AlertNotifier = { name: 'none', notify: async () => undefined };
-
-interface AmAlert {
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-}
 
 describeWithBinaries(
   ['prometheus', 'prometheus-alertmanager', 'promtool'],
@@ -150,9 +146,7 @@ scrape_configs:
       const listed = await waitFor(
         'orders_error_rate listed by Alertmanager',
         async () => {
-          const r = (await (
-            await fetch(`${am!.url}/api/v2/alerts`)
-          ).json()) as AmAlert[];
+          const r = await listedAlerts(am!);
           return r.find((a) => a.labels.alertname === 'orders_error_rate');
         },
         30_000,
@@ -196,9 +190,7 @@ scrape_configs:
       await waitFor(
         'orders_error_rate gone from Alertmanager',
         async () => {
-          const r = (await (
-            await fetch(`${am!.url}/api/v2/alerts`)
-          ).json()) as AmAlert[];
+          const r = await listedAlerts(am!);
           return r.some((a) => a.labels.alertname === 'orders_error_rate')
             ? undefined
             : true;

@@ -139,6 +139,22 @@ async function startProcess(
   return server;
 }
 
+/** One alert as Alertmanager's `GET /api/v2/alerts` lists it. */
+export interface ListedAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt: string;
+  generatorURL?: string;
+  status: { state: string };
+}
+
+/** The alerts a running Alertmanager lists now (`GET /api/v2/alerts`). */
+export async function listedAlerts(am: RunningServer): Promise<ListedAlert[]> {
+  const r = await fetch(`${am.url}/api/v2/alerts`);
+  return (await r.json()) as ListedAlert[];
+}
+
 /** Starts Alertmanager on 127.0.0.1 with `config` (YAML), clustering off. */
 export async function startAlertmanager(
   dir: string,
