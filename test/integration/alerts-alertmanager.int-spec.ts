@@ -11,10 +11,10 @@ import {
   listedAlerts,
   type RunningServer,
   startAlertmanager,
-  startReceiver,
   tempDir,
   waitFor,
 } from './alerts-servers';
+import { startReceiver } from '../support/http-receiver';
 
 interface Webhook {
   status: 'firing' | 'resolved';

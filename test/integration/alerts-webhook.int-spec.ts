@@ -10,11 +10,8 @@ import {
   WebhookAlertNotifier,
   type WebhookAlertPayload,
 } from 'nestjs-rfs';
-import {
-  type ReceivedRequest,
-  freePort,
-  startReceiver,
-} from './alerts-servers';
+import { freePort } from './alerts-servers';
+import { type ReceivedRequest, startReceiver } from '../support/http-receiver';
 import { OrdersController } from '../support/orders.controller';
 import { startLocalApp } from '../support/local-app';
 

@@ -1,5 +1,3 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   AlertDeliveryError,
   type AlertEvent,
@@ -7,47 +5,15 @@ import {
   WebhookAlertNotifier,
   alertBatchKey,
 } from 'nestjs-rfs';
+import { startReceiver } from '../../../test/support/http-receiver';
 import { RfsTestClock } from '../../testing/rfs-test.clock';
 
-interface Received {
-  headers: IncomingMessage['headers'];
-  url: string;
-  body: unknown;
-}
-
 /** A local receiver answering with the scripted behaviours, in order, then 200. */
-async function receiver(script: ('500' | '400' | 'hang' | '200')[] = []) {
-  const got: Received[] = [];
-  const hanging: (() => void)[] = [];
-  const server: Server = createServer((req, res) => {
-    let data = '';
-    req.on('data', (c) => (data += c));
-    req.on('end', () => {
-      got.push({
-        headers: req.headers,
-        url: req.url ?? '',
-        body: JSON.parse(data || 'null'),
-      });
-      const step = script.shift() ?? '200';
-      if (step === 'hang') {
-        hanging.push(() => res.destroy());
-        return;
-      }
-      res.statusCode = Number(step);
-      res.end();
-    });
+function receiver(script: ('500' | '400' | 'hang' | '200')[] = []) {
+  return startReceiver(() => {
+    const step = script.shift() ?? '200';
+    return step === 'hang' ? 'hang' : Number(step);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    got,
-    close: () => {
-      hanging.forEach((h) => h());
-      server.closeAllConnections();
-      return new Promise<void>((r) => server.close(() => r()));
-    },
-  };
 }
 
 function ev(status: 'firing' | 'resolved' = 'firing'): AlertEvent {
@@ -88,11 +54,11 @@ describe('WebhookAlertNotifier', () => {
         retryBaseMs: 1,
       });
       await n.notify([ev()]);
-      expect(r.got).toHaveLength(3);
-      const keys = new Set(r.got.map((g) => g.headers['idempotency-key']));
+      expect(r.received).toHaveLength(3);
+      const keys = new Set(r.received.map((g) => g.headers['idempotency-key']));
       expect([...keys]).toEqual([alertBatchKey([ev()])]);
-      expect(r.got[2]).toMatchObject({
-        url: '/hook',
+      expect(r.received[2]).toMatchObject({
+        path: '/hook',
         headers: {
           authorization: 'Bearer t',
           'content-type': 'application/json',
@@ -165,8 +131,8 @@ describe('AlertmanagerNotifier', () => {
     });
     try {
       await n.notify([ev()]);
-      expect(r.got[0].url).toBe('/api/v2/alerts');
-      expect(r.got[0].body).toEqual([
+      expect(r.received[0].path).toBe('/api/v2/alerts');
+      expect(r.received[0].body).toEqual([
         {
           labels: {
             alertname: 'rfs_high_error_rate',
@@ -191,17 +157,17 @@ describe('AlertmanagerNotifier', () => {
 
       clock.advance(60_000);
       await n.resend();
-      expect((r.got[1].body as { endsAt: string }[])[0].endsAt).toBe(
+      expect((r.received[1].body as { endsAt: string }[])[0].endsAt).toBe(
         '2026-01-01T00:06:00.000Z',
       );
 
       await n.notify([ev('resolved')]);
-      expect((r.got[2].body as { endsAt: string }[])[0].endsAt).toBe(
+      expect((r.received[2].body as { endsAt: string }[])[0].endsAt).toBe(
         '2026-01-01T00:10:00.000Z',
       );
       expect(n.activeAlerts()).toEqual([]);
       await n.resend();
-      expect(r.got).toHaveLength(3); // nothing active, nothing re-sent
+      expect(r.received).toHaveLength(3); // nothing active, nothing re-sent
     } finally {
       n.close();
       await r.close();
