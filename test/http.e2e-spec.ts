@@ -402,9 +402,16 @@ function expectProblem(res: Response): void {
   );
 }
 
-describe.each(['express', 'fastify'] as const)(
-  'Result → HTTP on %s',
-  (adapter) => {
+/** Every adapter with every `http.pipeline`: both pipelines must answer alike. */
+const adapterPipelines = (['express', 'fastify'] as const).flatMap((adapter) =>
+  (['interceptor', 'handler'] as const).map(
+    (pipeline) => [adapter, pipeline] as const,
+  ),
+);
+
+describe.each(adapterPipelines)(
+  'Result → HTTP on %s (%s pipeline)',
+  (adapter, pipeline) => {
     let ctx: ResultTestContext;
     let base: string;
 
@@ -412,6 +419,7 @@ describe.each(['express', 'fastify'] as const)(
       ctx = await start(adapter, {
         environment: 'development',
         http: {
+          pipeline,
           errorStatus: { PAYMENT_REQUIRED: 402, QuotaError: 429 },
           errorMapper: (e) => (e instanceof TeapotError ? 418 : undefined),
         },
@@ -902,9 +910,9 @@ describe.each(['express', 'fastify'] as const)(
   },
 );
 
-describe.each(['express', 'fastify'] as const)(
-  'production redaction on %s',
-  (adapter) => {
+describe.each(adapterPipelines)(
+  'production redaction on %s (%s pipeline)',
+  (adapter, pipeline) => {
     let ctx: ResultTestContext;
     let base: string;
 
@@ -912,6 +920,7 @@ describe.each(['express', 'fastify'] as const)(
       ctx = await start(adapter, {
         environment: 'production',
         http: {
+          pipeline,
           problemTypeBaseUrl: 'https://errors.example.com/',
           timingHeader: false,
         },

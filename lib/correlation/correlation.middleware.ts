@@ -9,6 +9,30 @@ import { CORRELATION_RESPONSE_HEADER } from './correlation.tokens';
 
 /** Property under which the middleware leaves the request's store on the (raw) request. */
 const STORE = Symbol.for('rfs:correlation-store');
+/** Properties of the store that hold the request's Node request and response. */
+const HTTP_REQ = Symbol.for('rfs:correlation-http-req');
+const HTTP_RES = Symbol.for('rfs:correlation-http-res');
+
+interface StoreWithExchange extends CorrelationStore {
+  [HTTP_REQ]?: IncomingMessage;
+  [HTTP_RES]?: ServerResponse;
+}
+
+/**
+ * The Node request and response of the HTTP request whose correlation context `store` is (set
+ * by the middleware; `undefined` for contexts it did not create: rpc, ws, `@WithCorrelation`).
+ * Lets the handler pipeline set headers without an interceptor.
+ *
+ * @internal
+ */
+export function httpExchangeOf(
+  store: CorrelationStore | undefined,
+): { req: IncomingMessage; res: ServerResponse } | undefined {
+  const s = store as StoreWithExchange | undefined;
+  const req = s?.[HTTP_REQ];
+  const res = s?.[HTTP_RES];
+  return req !== undefined && res !== undefined ? { req, res } : undefined;
+}
 
 interface RequestWithStore {
   [STORE]?: CorrelationStore;
@@ -54,8 +78,10 @@ export class CorrelationMiddleware implements NestMiddleware {
       next();
       return;
     }
-    const store = this.resolver.fromHeaders(req.headers);
+    const store: StoreWithExchange = this.resolver.fromHeaders(req.headers);
     r[STORE] = store;
+    store[HTTP_REQ] = req;
+    store[HTTP_RES] = res;
     if (this.responseHeader !== false && !res.headersSent)
       res.setHeader(this.responseHeader, store.id);
     CorrelationContext.runWithStore(store, next);

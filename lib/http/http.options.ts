@@ -17,7 +17,15 @@ export class HttpOptions {
   problemTypeBaseUrl = 'about:blank';
   /** Add `Server-Timing: app;dur=<ms>`. */
   timingHeader = true;
+  /**
+   * How results reach HTTP: `'interceptor'` (the global `ResultInterceptor`) or `'handler'`
+   * (route methods wrapped at startup, no interceptor; needs `exceptionFilter`).
+   */
+  pipeline: HttpPipeline = 'interceptor';
 }
+
+/** Values of `http.pipeline`. */
+export type HttpPipeline = 'interceptor' | 'handler';
 
 /** Validates a user's `http` section; problems go to `check`. */
 export function checkHttpOptions(check: OptionsChecker, value: unknown): void {
@@ -33,6 +41,16 @@ export function checkHttpOptions(check: OptionsChecker, value: unknown): void {
   check.boolean(`${p}.exceptionFilter`, value.exceptionFilter);
   check.boolean(`${p}.timingHeader`, value.timingHeader);
   check.string(`${p}.problemTypeBaseUrl`, value.problemTypeBaseUrl);
+  if (value.pipeline !== undefined) {
+    check.oneOf(`${p}.pipeline`, value.pipeline, ['interceptor', 'handler']);
+  }
+  if (value.pipeline === 'handler' && value.exceptionFilter === false) {
+    check.fail(
+      `${p}.exceptionFilter`,
+      "true when http.pipeline is 'handler' (the filter writes its error responses)",
+      false,
+    );
+  }
   const base = value.problemTypeBaseUrl;
   if (
     typeof base === 'string' &&

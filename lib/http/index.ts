@@ -11,5 +11,6 @@ export * from './page';
 export * from './page-query.decorator';
 export * from './request-abort-signal.decorator';
 export * from './result.interceptor';
+export { ResultHandlerPipeline } from './result-handler.pipeline';
 export * from './result-exception.filter';
 export * from './http.providers';

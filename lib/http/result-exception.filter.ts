@@ -26,6 +26,10 @@ import {
   PROBLEM_CONTENT_TYPE,
   ProblemDetailsFactory,
 } from './problem-details';
+import {
+  handlerThrownProblemOf,
+  PreparedHttpResponse,
+} from './result-handler.pipeline';
 import { thrownProblemOf } from './result.interceptor';
 import { describeThrown } from './safe-value';
 
@@ -68,15 +72,22 @@ export class ResultExceptionFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const req = http.getRequest<AdapterRequest>();
     const res = http.getResponse<AdapterResponse>();
+    if (exception instanceof PreparedHttpResponse) {
+      // an Err or a batch the handler pipeline (`http.pipeline: 'handler'`) answered
+      this.write(res, exception.status, exception.body, exception.contentType);
+      return;
+    }
     let problem: Problem;
     try {
       problem =
-        thrownProblemOf(req, exception) ?? this.problemFor(exception, req);
+        thrownProblemOf(req, exception) ??
+        handlerThrownProblemOf(exception) ??
+        this.problemFor(exception, req);
     } catch {
       problem = this.problems.create(undefined, {}, true);
     }
     if (problem.outcome === 'defect') this.logDefect(exception);
-    this.write(res, problem);
+    this.write(res, problem.status, problem.body, PROBLEM_CONTENT_TYPE);
   }
 
   /** The problem of a thrown value (override to change it). */
@@ -100,22 +111,27 @@ export class ResultExceptionFilter implements ExceptionFilter {
     }
   }
 
-  private write(res: AdapterResponse, problem: Problem): void {
+  private write(
+    res: AdapterResponse,
+    status: number,
+    body: unknown,
+    contentType: string,
+  ): void {
     const raw = rawResponse(res);
     if (raw.headersSent || raw.destroyed || raw.writableEnded) {
       // Too late for a problem body (a stream already started, or the client left).
       if (!raw.writableEnded && !raw.destroyed) raw.end();
       return;
     }
-    setResponseStatus(res, problem.status);
-    setResponseHeader(res, 'content-type', PROBLEM_CONTENT_TYPE);
+    setResponseStatus(res, status);
+    setResponseHeader(res, 'content-type', contentType);
     const adapter = this.adapterHost?.httpAdapter;
     try {
       if (adapter) {
         // status already set: passing it again makes the Express adapter reset a non-JSON content type
-        adapter.reply(res, problem.body);
+        adapter.reply(res, body);
       } else {
-        replyWithoutAdapter(res, problem.body);
+        replyWithoutAdapter(res, body);
       }
     } catch (error) {
       this.logDefect(error);

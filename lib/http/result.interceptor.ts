@@ -110,7 +110,7 @@ function isPrometheusController(cls: object): boolean {
  * True when the handler or its controller carries `RFS_UNTRACKED_METADATA`, or the controller is
  * the Prometheus scrape endpoint.
  */
-function isUntracked(cls: object, handler: unknown): boolean {
+export function isUntracked(cls: object, handler: unknown): boolean {
   if (isPrometheusController(cls)) return true;
   const onHandler: unknown =
     typeof handler === 'function'
@@ -151,7 +151,38 @@ export function requestAbortSignal(
 ): AbortSignal {
   const call = (request as MarkedRequest | undefined)?.[CALL];
   if (call !== undefined) return call.signal;
-  return watchClientDisconnect(response as AdapterResponse).controller.signal;
+  const raw = rawRequestOf(request);
+  const shared = raw?.[REQUEST_SIGNAL];
+  if (shared !== undefined) return shared.signal;
+  const { controller } = watchClientDisconnect(response as AdapterResponse);
+  if (raw !== undefined) raw[REQUEST_SIGNAL] = controller;
+  return controller.signal;
+}
+
+/** Where {@link requestAbortSignal} leaves its controller on the Node request (shared per request). */
+const REQUEST_SIGNAL = Symbol.for('rfs:http-request-signal');
+
+type SignalHolder = { [REQUEST_SIGNAL]?: AbortController };
+
+function rawRequestOf(request: unknown): SignalHolder | undefined {
+  if (typeof request !== 'object' || request === null) return undefined;
+  return ((request as AdapterRequest).raw ?? request) as SignalHolder;
+}
+
+/**
+ * The client-disconnect controller already created for this (Express, Fastify or Node) request
+ * by {@link requestAbortSignal} or the handler pipeline, or `undefined`; `controller` sets it.
+ *
+ * @internal shared with the handler pipeline
+ */
+export function sharedRequestAbortController(
+  request: unknown,
+  controller?: AbortController,
+): AbortController | undefined {
+  const raw = rawRequestOf(request);
+  if (raw === undefined) return undefined;
+  if (controller !== undefined) raw[REQUEST_SIGNAL] ??= controller;
+  return raw[REQUEST_SIGNAL];
 }
 
 /**
@@ -378,8 +409,11 @@ export class ResultInterceptor
   }
 }
 
-/** `@RfsOperation` name > `@LogResultOperation` name > `Controller.handler`. */
-function routeOperationName(
+/**
+ * `@RfsOperation` name > `@LogResultOperation` name > `Controller.handler`.
+ * @internal shared with the handler pipeline
+ */
+export function routeOperationName(
   cls: { readonly name: string },
   handler: unknown,
   methodName: string,
@@ -393,7 +427,8 @@ function routeOperationName(
   return `${cls.name}.${methodName}`;
 }
 
-function logMetadataOf(
+/** @internal `@LogResultOperation` metadata of a handler. */
+export function logMetadataOf(
   handler: unknown,
 ): LogResultOperationMetadata | undefined {
   if (typeof handler !== 'function') return undefined;
@@ -402,7 +437,8 @@ function logMetadataOf(
   return typeof meta?.operation === 'string' ? meta : undefined;
 }
 
-function routeMethodNames(cls: new () => object): string[] {
+/** @internal Names of the route handler methods of a controller class (own and inherited). */
+export function routeMethodNames(cls: new () => object): string[] {
   const names: string[] = [];
   for (
     let proto: object | null = cls.prototype as object;

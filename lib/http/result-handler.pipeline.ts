@@ -1,0 +1,689 @@
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  Optional,
+  RequestMethod,
+  StreamableFile,
+} from '@nestjs/common';
+import {
+  HTTP_CODE_METADATA,
+  METHOD_METADATA,
+  PATH_METADATA,
+  SSE_METADATA,
+} from '@nestjs/common/constants';
+import { ModulesContainer } from '@nestjs/core';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import {
+  isObservable,
+  lastValueFrom,
+  map,
+  mergeMap,
+  Observable,
+  of,
+} from 'rxjs';
+import {
+  CorrelationContext,
+  type CorrelationStore,
+} from '../correlation/correlation-context';
+import { httpExchangeOf } from '../correlation/correlation.middleware';
+import { copyMethodMetadata } from '../correlation/method-metadata';
+import type { LogResultOperationMetadata } from '../logging/log-result-operation.decorator';
+import {
+  offerRouteHandlerClaim,
+  type RouteHandlerClaim,
+  runWithRouteHandlerClaim,
+} from '../logging/route-handler-claim';
+import type { OperationEvent } from '../operations/operation-event';
+import { OperationHub } from '../operations/operation-hub';
+import type { FluxResult } from '../result/flux-result';
+import { runWithAbortSignal } from '../result/mono-result';
+import type { OperationOutcome } from '../result/outcome';
+import { isResult } from '../result/result';
+import { getRfsOptionsToken } from '../rfs-options.provider';
+import { RFS_FLUX_RESPONSE_METADATA } from '../rfs.constants';
+import type { RfsModuleOptions } from '../rfs.options';
+import { BatchCollector } from './flux-batch';
+import {
+  DEFAULT_FLUX_RESPONSE,
+  type FluxResponseOptions,
+} from './flux-response.decorator';
+import {
+  type AdapterRequest,
+  requestPath,
+  routeTemplate,
+  watchClientDisconnect,
+} from './http-response';
+import {
+  NDJSON_CONTENT_TYPE,
+  type NdjsonListener,
+  NdjsonStream,
+} from './ndjson';
+import {
+  type Problem,
+  PROBLEM_CONTENT_TYPE,
+  ProblemDetailsFactory,
+} from './problem-details';
+import {
+  CLIENT_CLOSED_REQUEST,
+  isUntracked,
+  logMetadataOf,
+  routeMethodNames,
+  routeOperationName,
+  sharedRequestAbortController,
+} from './result.interceptor';
+import { isFluxResult, isMonoResult } from './result-kinds';
+import { resultToMessageEvent, toSse } from './sse';
+
+/**
+ * A response the handler pipeline prepared for a route whose status differs from the route's
+ * own (an Err's problem, a 207 or failed batch). Thrown from the wrapped handler so Nest's
+ * exception path hands it to {@link ResultExceptionFilter}, which writes it as is. Deliberately
+ * not an `Error`: throwing it captures no stack.
+ *
+ * @internal shared by the handler pipeline and ResultExceptionFilter
+ */
+export class PreparedHttpResponse {
+  constructor(
+    /** HTTP status. */
+    readonly status: number,
+    /** JSON body. */
+    readonly body: unknown,
+    /** Content type of the body. */
+    readonly contentType: string,
+  ) {}
+}
+
+/** Problems computed by the pipeline for errors its handlers threw (the filter reuses them). */
+const thrownProblems = new WeakMap<object, Problem>();
+
+/**
+ * The problem the handler pipeline computed for `error` thrown by a route handler, so the
+ * exception filter renders the same status without classifying it twice.
+ *
+ * @internal
+ */
+export function handlerThrownProblemOf(error: unknown): Problem | undefined {
+  return typeof error === 'object' && error !== null
+    ? thrownProblems.get(error)
+    : undefined;
+}
+
+/** What the pipeline knows about a route (computed once, when it wraps the handler). */
+interface PipelineRoute {
+  readonly operation: string;
+  readonly log?: LogResultOperationMetadata;
+  readonly flux: Readonly<FluxResponseOptions>;
+  readonly sse: boolean;
+  /** `@HttpCode`, else 201 for POST, else 200. */
+  readonly status: number;
+  /** Controller path + method path (used when the adapter's request has no route template). */
+  readonly template: string;
+  /** HTTP method of the route (used when there is no request in the context). */
+  readonly method: string;
+}
+
+/** The wrapper's link back to what it replaced. */
+interface Installed {
+  readonly original: (...args: unknown[]) => unknown;
+  owners: number;
+}
+
+const INSTALLED = Symbol.for('rfs:handler-pipeline-installed');
+/** Store flag: the request's route handler was entered (later calls are plain method calls). */
+const ENTERED = Symbol('rfs:handler-pipeline-entered');
+
+type Wrapper = ((...args: unknown[]) => unknown) & { [INSTALLED]?: Installed };
+type EnteredStore = CorrelationStore & { [ENTERED]?: true };
+
+/**
+ * The interceptor-free Result → HTTP boundary (`http.pipeline: 'handler'`): instead of a global
+ * interceptor, each controller route method is wrapped once at startup (before Nest registers
+ * its routes, with all `Reflect` metadata copied so guards, pipes, `@HttpCode`, `@Sse` and
+ * Swagger keep working). The wrapper times the handler once, unwraps `Result`,
+ * `Promise<Result>`, `MonoResult` (run with the request's client-disconnect signal) and
+ * `FluxResult` (batch, NDJSON, SSE), and emits ONE {@link OperationEvent} to the hub, exactly
+ * like {@link ResultInterceptor}. Ok values go back to Nest (sent with the route's status); an
+ * Err or a batch whose status differs from the route's is thrown as a stack-less
+ * {@link PreparedHttpResponse} that {@link ResultExceptionFilter} writes (so the filter is
+ * required in this mode). Headers (`Server-Timing`, `X-Batch-*`) are set on the Node response
+ * the correlation middleware leaves in the request's context; without that context (correlation
+ * off or the route excluded) they are skipped and MonoResults run without the abort signal.
+ *
+ * RfsModule provides it; it only wraps when `http.pipeline` is `'handler'` and restores the
+ * original methods when the application closes.
+ *
+ * @example
+ * ```ts
+ * RfsModule.forRoot({ http: { pipeline: 'handler' } });
+ * ```
+ */
+@Injectable()
+export class ResultHandlerPipeline
+  implements OnApplicationBootstrap, OnModuleDestroy
+{
+  /** Problem bodies and statuses. */
+  readonly problems: ProblemDetailsFactory;
+  /** Whether the `Server-Timing: app;dur=<ms>` header is added (`http.timingHeader`). */
+  readonly timingHeader: boolean;
+  /** Whether this instance wrapped the routes (`http.pipeline: 'handler'`). */
+  readonly active: boolean;
+  private readonly wrapped: { proto: object; name: string; fn: Wrapper }[] = [];
+
+  constructor(
+    @Optional()
+    @Inject(getRfsOptionsToken())
+    options?: RfsModuleOptions,
+    @Optional() problems?: ProblemDetailsFactory,
+    @Optional() private readonly hub?: OperationHub,
+    @Optional() private readonly modules?: ModulesContainer,
+  ) {
+    this.problems = problems ?? new ProblemDetailsFactory(options);
+    const http = options?.http;
+    this.active =
+      http !== undefined &&
+      http !== false &&
+      http.interceptor &&
+      http.pipeline === 'handler';
+    this.timingHeader = http === false ? false : (http?.timingHeader ?? true);
+    // Providers are created before Nest registers routes (it reads `instance[method]` then).
+    if (this.active) this.wrapRoutes();
+  }
+
+  /** Makes this pipeline's problem factory the current one and declares every route's operation. */
+  onApplicationBootstrap(): void {
+    if (!this.active) return;
+    ProblemDetailsFactory.setCurrent(this.problems);
+    const hub = this.hub ?? OperationHub.current();
+    for (const { fn } of this.wrapped) {
+      const route = (fn as { [ROUTE]?: PipelineRoute })[ROUTE];
+      if (route !== undefined) hub?.announce(route.operation);
+    }
+  }
+
+  /** Restores the original route methods (when no other live application uses the wrappers). */
+  onModuleDestroy(): void {
+    if (!this.active) return;
+    if (ProblemDetailsFactory.current() === this.problems) {
+      ProblemDetailsFactory.setCurrent(undefined);
+    }
+    for (const { proto, name, fn } of this.wrapped) {
+      const installed = fn[INSTALLED]!;
+      if (--installed.owners > 0) continue;
+      const desc = Object.getOwnPropertyDescriptor(proto, name);
+      if (desc?.value === fn) {
+        Object.defineProperty(proto, name, {
+          ...desc,
+          value: installed.original,
+        });
+      }
+    }
+    this.wrapped.length = 0;
+  }
+
+  /** @internal hands a finished request's event to the hub */
+  emit(event: OperationEvent): void {
+    try {
+      (this.hub ?? OperationHub.current())?.emit(event);
+    } catch {
+      // observability never throws into business code
+    }
+  }
+
+  private wrapRoutes(): void {
+    if (!this.modules) return;
+    const seen = new Set<object>();
+    for (const module of this.modules.values()) {
+      for (const wrapper of module.controllers.values()) {
+        const cls = wrapper.metatype as (new () => object) | null;
+        if (typeof cls !== 'function' || seen.has(cls)) continue;
+        seen.add(cls);
+        for (const name of routeMethodNames(cls)) this.wrapMethod(cls, name);
+      }
+    }
+  }
+
+  private wrapMethod(cls: new () => object, name: string): void {
+    const proto = cls.prototype as Record<string, unknown>;
+    const current = proto[name] as Wrapper;
+    if (isUntracked(cls, current)) return;
+    const existing = Object.prototype.hasOwnProperty.call(proto, name)
+      ? current[INSTALLED]
+      : undefined;
+    if (existing !== undefined) {
+      // another live application already wrapped it
+      existing.owners++;
+      this.wrapped.push({ proto, name, fn: current });
+      return;
+    }
+    const original = current;
+    const route = routeOf(cls, original, name);
+    const fn = makeWrapper(this, original, route);
+    copyMethodMetadata(original, fn);
+    Object.defineProperty(fn, 'length', {
+      value: original.length,
+      configurable: true,
+    });
+    fn[INSTALLED] = { original, owners: 1 };
+    (fn as { [ROUTE]?: PipelineRoute })[ROUTE] = route;
+    const desc = Object.getOwnPropertyDescriptor(proto, name);
+    Object.defineProperty(proto, name, {
+      writable: true,
+      enumerable: false,
+      configurable: true,
+      ...desc,
+      value: fn,
+    });
+    this.wrapped.push({ proto, name, fn });
+  }
+}
+
+const ROUTE = Symbol('rfs:handler-pipeline-route');
+
+function routeOf(
+  cls: new () => object,
+  handler: (...args: unknown[]) => unknown,
+  name: string,
+): PipelineRoute {
+  const flux: unknown = Reflect.getMetadata(
+    RFS_FLUX_RESPONSE_METADATA,
+    handler,
+  );
+  const code: unknown = Reflect.getMetadata(HTTP_CODE_METADATA, handler);
+  const method: unknown = Reflect.getMetadata(METHOD_METADATA, handler);
+  return {
+    operation: routeOperationName(cls, handler, name),
+    log: logMetadataOf(handler),
+    flux: (flux as FluxResponseOptions | undefined) ?? DEFAULT_FLUX_RESPONSE,
+    sse: Reflect.getMetadata(SSE_METADATA, handler) === true,
+    status:
+      typeof code === 'number'
+        ? code
+        : method === RequestMethod.POST
+          ? 201
+          : 200,
+    method:
+      typeof method === 'number' && method !== RequestMethod.ALL
+        ? RequestMethod[method]
+        : 'GET',
+    template: joinPaths(
+      Reflect.getMetadata(PATH_METADATA, cls),
+      Reflect.getMetadata(PATH_METADATA, handler),
+    ),
+  };
+}
+
+function firstPath(path: unknown): string {
+  const p: unknown = Array.isArray(path) ? path[0] : path;
+  return typeof p === 'string' ? p : '';
+}
+
+function joinPaths(controller: unknown, method: unknown): string {
+  const parts = [firstPath(controller), firstPath(method)]
+    .map((p) => p.replace(/^\/+|\/+$/g, ''))
+    .filter((p) => p !== '');
+  return '/' + parts.join('/');
+}
+
+function makeWrapper(
+  pipeline: ResultHandlerPipeline,
+  original: (...args: unknown[]) => unknown,
+  route: PipelineRoute,
+): Wrapper {
+  return function rfsRouteHandler(this: unknown, ...args: unknown[]) {
+    const store = CorrelationContext.storage.getStore() as
+      EnteredStore | undefined;
+    let exchange: ReturnType<typeof httpExchangeOf>;
+    if (store !== undefined) {
+      exchange = httpExchangeOf(store);
+      // a context that is not an HTTP request's (rpc, ws, @WithCorrelation), or a nested call
+      if (exchange === undefined || store[ENTERED] === true) {
+        return original.apply(this, args);
+      }
+      store[ENTERED] = true;
+    }
+    const call = new HandlerCall(pipeline, route, store, exchange);
+    if (route.log !== undefined && !offerRouteHandlerClaim(call)) {
+      return runWithRouteHandlerClaim(call, () =>
+        call.run(original, this, args),
+      );
+    }
+    return call.run(original, this, args);
+  };
+}
+
+/** One request through the handler pipeline. */
+class HandlerCall implements RouteHandlerClaim, NdjsonListener {
+  readonly start = performance.now();
+  /** {@link RouteHandlerClaim}: the handler's `@LogResultOperation` metadata. */
+  readonly logMetadata: LogResultOperationMetadata | undefined;
+  /** {@link RouteHandlerClaim}: arguments handed over by the decorated handler. */
+  args: readonly unknown[] | undefined = undefined;
+  /** {@link RouteHandlerClaim}: the decorated handler ran (or this call ended). */
+  taken = false;
+  private readonly req?: IncomingMessage;
+  private readonly res?: ServerResponse;
+  private controller?: AbortController;
+  private stopWatch?: () => void;
+  private value: unknown = undefined;
+  private failure: unknown = undefined;
+  private fluxCounts?: { ok: number; err: number };
+  private done = false;
+
+  constructor(
+    private readonly pipeline: ResultHandlerPipeline,
+    private readonly route: PipelineRoute,
+    private readonly store: CorrelationStore | undefined,
+    exchange: { req: IncomingMessage; res: ServerResponse } | undefined,
+  ) {
+    this.logMetadata = route.log;
+    this.req = exchange?.req;
+    this.res = exchange?.res;
+  }
+
+  /** Aborts when the client disconnects (created on first use; none without the response). */
+  get signal(): AbortSignal | undefined {
+    if (this.res === undefined) return undefined;
+    if (this.controller === undefined) {
+      // `@RequestAbortSignal()` ran before the handler: share its signal
+      const shared = sharedRequestAbortController(this.req);
+      if (shared !== undefined) {
+        this.controller = shared;
+      } else {
+        const watch = watchClientDisconnect(this.res);
+        this.controller = watch.controller;
+        this.stopWatch = watch.stop;
+        sharedRequestAbortController(this.req, watch.controller);
+      }
+    }
+    return this.controller.signal;
+  }
+
+  run(
+    original: (...args: unknown[]) => unknown,
+    self: unknown,
+    args: unknown[],
+  ): unknown {
+    let value: unknown;
+    try {
+      value =
+        this.res === undefined
+          ? original.apply(self, args)
+          : runWithAbortSignal(
+              () => this.signal!,
+              () => original.apply(self, args),
+            );
+    } catch (error) {
+      throw this.thrown(error);
+    }
+    return this.settle(value);
+  }
+
+  // Kinds of return value ---------------------------------------------------------------
+
+  private settle(value: unknown): unknown {
+    if (isResult(value)) {
+      return value.isOk() ? this.ok(value.value) : this.err(value.error);
+    }
+    if (isMonoResult(value)) {
+      return value.run(this.signal).then(
+        (result) => this.settle(result),
+        (error: unknown) => {
+          throw this.thrown(error);
+        },
+      );
+    }
+    if (this.route.sse && (isFluxResult(value) || isObservable(value))) {
+      return this.sse(isObservable(value) ? value : of(value));
+    }
+    if (isFluxResult(value)) return this.flux(value);
+    if (isPromiseLike(value) || isObservable(value)) {
+      // Nest sends the last value of an Observable
+      // (boxed: a promise would adopt a MonoResult value as a thenable and run it signal-less)
+      const last = isObservable(value)
+        ? lastValueFrom(value.pipe(map((v: unknown) => [v] as const)))
+        : Promise.resolve(value).then((v) => [v] as const);
+      return last.then(
+        ([resolved]) => this.settle(resolved),
+        (error: unknown) => {
+          throw this.thrown(error);
+        },
+      );
+    }
+    return this.ok(value);
+  }
+
+  private ok(value: unknown): unknown {
+    if (this.logMetadata !== undefined) this.value = value;
+    this.finish('ok', this.route.status);
+    return value;
+  }
+
+  private err(error: unknown): never {
+    const problem = this.problem(error, false);
+    this.failure = error;
+    this.finish('err', problem.status);
+    throw new PreparedHttpResponse(
+      problem.status,
+      problem.body,
+      PROBLEM_CONTENT_TYPE,
+    );
+  }
+
+  /** Records a thrown error (the filter renders it) and returns it to rethrow. */
+  private thrown(error: unknown): unknown {
+    if (this.done) return error;
+    if (error instanceof PreparedHttpResponse) return error;
+    this.failure = error;
+    const controller =
+      this.controller ?? sharedRequestAbortController(this.req);
+    if (
+      controller?.signal.aborted === true &&
+      error === controller.signal.reason
+    ) {
+      this.finish('err', CLIENT_CLOSED_REQUEST);
+      return error;
+    }
+    const problem = this.problem(error, true);
+    if (typeof error === 'object' && error !== null) {
+      thrownProblems.set(error, problem);
+    }
+    this.finish(problem.outcome, problem.status);
+    return error;
+  }
+
+  private problem(error: unknown, thrown: boolean): Problem {
+    return this.pipeline.problems.create(
+      error,
+      {
+        instance:
+          this.req === undefined
+            ? undefined
+            : requestPath(this.req as AdapterRequest),
+        correlationId: this.store?.id,
+      },
+      thrown,
+    );
+  }
+
+  private fluxOptions(): Readonly<FluxResponseOptions> {
+    const flux = this.route.flux;
+    if (flux.mode === 'ndjson') return flux;
+    const accept = this.req?.headers.accept;
+    return typeof accept === 'string' && accept.includes(NDJSON_CONTENT_TYPE)
+      ? { ...flux, mode: 'ndjson' }
+      : flux;
+  }
+
+  private flux(flux: FluxResult<unknown, unknown>): unknown {
+    const options = this.fluxOptions();
+    if (options.mode === 'ndjson') {
+      this.setHeader('content-type', NDJSON_CONTENT_TYPE);
+      this.timing();
+      this.stopWatch?.();
+      return new StreamableFile(
+        new NdjsonStream(flux, this.pipeline.problems, this, {
+          instance:
+            this.req === undefined
+              ? undefined
+              : requestPath(this.req as AdapterRequest),
+          correlationId: this.store?.id,
+        }),
+        { type: NDJSON_CONTENT_TYPE },
+      );
+    }
+    return new Promise<unknown>((resolve, reject) => {
+      const collector = new BatchCollector(options, this.pipeline.problems, {
+        batchDone: (c) => {
+          try {
+            resolve(this.batchDone(c));
+          } catch (prepared) {
+            reject(prepared as Error);
+          }
+        },
+        error: (error: unknown) => reject(this.thrown(error) as Error),
+      });
+      const subscription = flux.toObservable().subscribe(collector);
+      this.signal?.addEventListener(
+        'abort',
+        () => {
+          subscription.unsubscribe();
+          reject(this.thrown(this.signal!.reason) as Error);
+        },
+        { once: true },
+      );
+    });
+  }
+
+  private batchDone(collector: BatchCollector): unknown {
+    const status = collector.status(this.route.status);
+    const ok = collector.total - collector.failed;
+    this.setHeader('x-batch-total', String(collector.total));
+    this.setHeader('x-batch-success', String(ok));
+    this.setHeader('x-batch-failed', String(collector.failed));
+    this.fluxCounts = { ok, err: collector.failed };
+    const body = collector.envelope(performance.now() - this.start);
+    this.finish(collector.failed > 0 ? 'err' : 'ok', status);
+    if (status === this.route.status) return body;
+    throw new PreparedHttpResponse(
+      status,
+      body,
+      'application/json; charset=utf-8',
+    );
+  }
+
+  /** NdjsonStream finished: the request's event is emitted now. */
+  ndjsonDone(
+    counts: { ok: number; err: number },
+    defect: unknown,
+    aborted: boolean,
+  ): void {
+    this.fluxCounts = counts;
+    if (defect !== undefined) {
+      this.failure = defect;
+      this.finish('defect', this.route.status);
+    } else if (aborted) {
+      this.finish('err', CLIENT_CLOSED_REQUEST);
+    } else {
+      this.finish(counts.err > 0 ? 'err' : 'ok', this.route.status);
+    }
+  }
+
+  private sse(source: Observable<unknown>): Observable<unknown> {
+    const counts = { ok: 0, err: 0 };
+    this.fluxCounts = counts;
+    const problems = this.pipeline.problems;
+    this.stopWatch?.();
+    return new Observable<unknown>((subscriber) => {
+      const sub = source
+        .pipe(
+          mergeMap((value) =>
+            isFluxResult(value)
+              ? toSse(value, problems)
+              : of(
+                  isResult(value)
+                    ? resultToMessageEvent(value, problems)
+                    : value,
+                ),
+          ),
+        )
+        .subscribe({
+          next: (event) => {
+            if ((event as { type?: unknown } | null)?.type === 'error')
+              counts.err++;
+            else counts.ok++;
+            subscriber.next(event);
+          },
+          error: (error: unknown) => {
+            this.failure = error;
+            this.finish('defect', this.route.status);
+            subscriber.error(error);
+          },
+          complete: () => {
+            this.finish(counts.err > 0 ? 'err' : 'ok', this.route.status);
+            subscriber.complete();
+          },
+        });
+      return () => {
+        sub.unsubscribe();
+        this.finish(counts.err > 0 ? 'err' : 'ok', this.route.status);
+      };
+    });
+  }
+
+  // Finishing ----------------------------------------------------------------------------
+
+  private setHeader(name: string, value: string): void {
+    const res = this.res;
+    if (res !== undefined && !res.headersSent) res.setHeader(name, value);
+  }
+
+  private timing(): void {
+    if (this.pipeline.timingHeader) {
+      this.setHeader(
+        'server-timing',
+        `app;dur=${(performance.now() - this.start).toFixed(1)}`,
+      );
+    }
+  }
+
+  private finish(outcome: OperationOutcome, status: number): void {
+    if (this.done) return;
+    this.done = true;
+    this.taken = true;
+    const durationMs = performance.now() - this.start;
+    this.timing();
+    this.stopWatch?.();
+    const req = this.req;
+    this.pipeline.emit({
+      operation: this.route.operation,
+      outcome,
+      durationMs,
+      source: 'http',
+      error: this.failure,
+      flux: this.fluxCounts,
+      correlationId: this.store?.id,
+      log: this.logMetadata?.options,
+      args: this.args,
+      value: this.value,
+      http: {
+        method: req?.method ?? this.route.method,
+        route:
+          (req === undefined
+            ? undefined
+            : routeTemplate(req as AdapterRequest)) ?? this.route.template,
+        status,
+      },
+    });
+  }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
