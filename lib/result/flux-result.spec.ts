@@ -267,6 +267,56 @@ describe('FluxResult per-item operators', () => {
     },
   );
 
+  it.each([
+    ['ordered', true],
+    ['unordered', false],
+  ])(
+    'flatMap (%s) with an async callback: at most `concurrency` promises pending, every item once',
+    async (_, ordered) => {
+      const pending: { n: number; resolve: () => void }[] = [];
+      let maxPending = 0;
+      const run = FluxResult.from([0, 1, 2, 3, 4, 5, 6])
+        .flatMap(
+          (n) =>
+            new Promise<Result<number, never>>((resolve) => {
+              pending.push({ n, resolve: () => resolve(ok(n * 10)) });
+              maxPending = Math.max(maxPending, pending.length);
+            }),
+          { concurrency: 3, ordered },
+        )
+        .toArray()
+        .run();
+      const settled: number[] = [];
+      // settle the newest pending promise first: completion order is never input order
+      while (settled.length < 7) {
+        await new Promise((r) => setImmediate(r));
+        const last = pending.pop();
+        if (last === undefined) continue;
+        settled.push(last.n);
+        last.resolve();
+      }
+      const out = (await run).unwrapOr([]).map((r) => r.unwrapOr(-1));
+      expect(maxPending).toBe(3);
+      expect([...settled].sort()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+      expect(out).toEqual(
+        (ordered ? [0, 1, 2, 3, 4, 5, 6] : settled).map((n) => n * 10),
+      );
+    },
+  );
+
+  it('flatMap: a rejected promise from the callback is a defect (the run rejects with it)', async () => {
+    for (const ordered of [true, false]) {
+      await expect(
+        FluxResult.ok(1, 2, 3)
+          .flatMap((n) => (n === 2 ? Promise.reject(boom) : ok(n)), {
+            ordered,
+          })
+          .collect()
+          .run(),
+      ).rejects.toBe(boom);
+    }
+  });
+
   it('flatMap rejects a bad concurrency with a clear message', () => {
     expect(() =>
       FluxResult.ok(1).flatMap((n) => ok(n), { concurrency: 0 }),

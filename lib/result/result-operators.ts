@@ -5,8 +5,8 @@ import {
   filter,
   from,
   map,
-  mergeMap,
   of,
+  Subscription,
   type ObservableInput,
   type OperatorFunction,
 } from 'rxjs';
@@ -134,15 +134,16 @@ export function flatMapOk<T, E, U, F>(
     r.isErr() ? [r as unknown as Err<U, E>] : toInput(fn(r.value));
   // Promises and Observables from `fn` are not checked by `toInput` (that would cost a promise
   // per item): `checkItem` runs on what they emit.
-  if (options.ordered === false) {
-    return (source) =>
-      source.pipe(mergeMap(project, concurrency), map(checkItem<U, E | F>));
-  }
-  if (concurrency === 1) {
+  if (concurrency === 1 && options.ordered !== false) {
     return (source) =>
       source.pipe(concatMap(project), map(checkItem<U, E | F>));
   }
-  return orderedMergeMap(project, concurrency, checkItem<U, E | F>);
+  return boundedFlatMap(
+    project,
+    concurrency,
+    checkItem<U, E | F>,
+    options.ordered !== false,
+  );
 }
 
 /** What `fn` returned, as an ObservableInput (most frequent kinds first). */
@@ -176,51 +177,61 @@ function checkItem<U, F>(value: unknown): Result<U, F> {
   );
 }
 
-/** Marks the end of one inner source in {@link orderedMergeMap}. */
-const INNER_DONE: unique symbol = Symbol('inner-done');
-
-/** What the ordered path gives `mergeMap` for an inner it already handled: completes at once. */
-const NOTHING: readonly never[] = [];
-const ignore = (): void => undefined;
+/** The buffered items of an inner Observable in {@link boundedFlatMap}'s ordered mode. */
+class Slot<B> {
+  readonly items: B[] = [];
+  done = false;
+}
 
 /**
- * `mergeMap` with bounded concurrency whose output keeps the input order ("concatMapEager",
- * which RxJS lacks): inners run through `mergeMap`, each item tagged with its index; items of
- * the inner at the head go out at once, the others wait in a buffer until every earlier inner
- * completed. Single-value inners (a Result, a Promise) skip the per-inner Observable.
+ * `mergeMap` with bounded concurrency, optionally keeping the input order ("concatMapEager",
+ * which RxJS lacks). Promises (what an async callback returns) are awaited with one `then` per
+ * item, with no inner Observable or subscriber; single Results go out at once; other inners
+ * (Observables, MonoResults) are subscribed to. Ordered: an item whose turn has not come waits
+ * in a buffer until every earlier inner completed.
  */
-function orderedMergeMap<A, B>(
+function boundedFlatMap<A, B>(
   project: (value: A) => ObservableInput<B>,
   concurrency: number,
   check: (item: unknown) => B,
+  ordered: boolean,
 ): OperatorFunction<A, B> {
   return (source) =>
     new Observable<B>((subscriber) => {
+      /** Outer values waiting for a free slot (read from `queueHead`). */
+      const queue: A[] = [];
+      let queueHead = 0;
+      let active = 0;
+      let draining = false;
+      let sourceDone = false;
+      /** Ordered: index of the next inner to start / whose items go out now. */
+      let nextIndex = 0;
       let head = 0;
-      const waiting = new Map<number, { items: B[]; done: boolean }>();
-      /** The head inner completed: release the following ones, in order. */
+      /** Ordered: finished single items (a `B`) and buffered inners (a `Slot`) by index. */
+      const waiting = new Map<number, B | Slot<B>>();
+      const inners = new Subscription();
+
+      const fail = (e: unknown): void => subscriber.error(e);
+      const maybeComplete = (): void => {
+        if (sourceDone && active === 0 && queueHead === queue.length) {
+          subscriber.complete();
+        }
+      };
+      /** The head inner is done: release the following finished ones, in order. */
       const release = (): void => {
         head++;
-        if (waiting.size === 0) return;
-        for (let slot = waiting.get(head); slot; slot = waiting.get(head)) {
+        while (waiting.size > 0) {
+          const slot = waiting.get(head);
+          if (slot === undefined) return;
           waiting.delete(head);
-          for (const x of slot.items) subscriber.next(x);
-          if (!slot.done) return;
+          if (slot instanceof Slot) {
+            for (const x of slot.items) subscriber.next(x);
+            if (!slot.done) return;
+          } else subscriber.next(slot);
           head++;
         }
       };
-      const emit = (index: number, item: B | typeof INNER_DONE): void => {
-        if (index !== head) {
-          let slot = waiting.get(index);
-          if (slot === undefined) {
-            slot = { items: [], done: false };
-            waiting.set(index, slot);
-          }
-          if (item === INNER_DONE) slot.done = true;
-          else slot.items.push(item);
-        } else if (item !== INNER_DONE) subscriber.next(item);
-        else release();
-      };
+      /** One finished single-value inner. */
       const single = (index: number, value: unknown): void => {
         let item: B;
         try {
@@ -229,50 +240,116 @@ function orderedMergeMap<A, B>(
           subscriber.error(e);
           return;
         }
-        if (index !== head) waiting.set(index, { items: [item], done: true });
+        if (!ordered) subscriber.next(item);
+        else if (index !== head) waiting.set(index, item);
         else {
           subscriber.next(item);
           release();
         }
       };
-      return source
-        .pipe(
-          mergeMap((value, index): ObservableInput<unknown> => {
-            const input = project(value);
-            if (input instanceof Promise) {
-              // mergeMap waits on the same promise (its rejection is the error), so the slot
-              // frees as early as with a plain mergeMap; this reaction only places the value
-              input.then((item: unknown) => single(index, item), ignore);
-              return input;
+      const drain = (): void => {
+        if (draining) return;
+        draining = true;
+        while (
+          active < concurrency &&
+          queueHead < queue.length &&
+          !subscriber.closed
+        ) {
+          const value = queue[queueHead];
+          queue[queueHead++] = undefined as A;
+          start(value);
+        }
+        if (queueHead === queue.length) {
+          queue.length = 0;
+          queueHead = 0;
+        }
+        draining = false;
+        maybeComplete();
+      };
+      const start = (value: A): void => {
+        const index = nextIndex++;
+        let input: ObservableInput<B>;
+        try {
+          input = project(value);
+        } catch (e) {
+          subscriber.error(e);
+          return;
+        }
+        if (input instanceof Promise) {
+          active++;
+          input.then((item: unknown) => {
+            if (subscriber.closed) return;
+            active--;
+            single(index, item);
+            drain();
+          }, fail);
+          return;
+        }
+        if (Array.isArray(input) && input.length === 1) {
+          single(index, input[0]);
+          return;
+        }
+        active++;
+        let slot: Slot<B> | undefined;
+        let innerDone = false;
+        let sub: Subscription | undefined = undefined;
+        sub = from(input).subscribe({
+          next: (x) => {
+            let item: B;
+            try {
+              item = check(x);
+            } catch (e) {
+              subscriber.error(e);
+              return;
             }
-            if (Array.isArray(input) && input.length === 1) {
-              single(index, input[0]);
-              return NOTHING;
+            if (!ordered || index === head) subscriber.next(item);
+            else {
+              if (slot === undefined) {
+                slot = new Slot<B>();
+                waiting.set(index, slot);
+              }
+              slot.items.push(item);
             }
-            return new Observable<void>((inner) =>
-              from(input).subscribe({
-                next: (x) => {
-                  let item: B;
-                  try {
-                    item = check(x);
-                  } catch (e) {
-                    inner.error(e);
-                    return;
-                  }
-                  emit(index, item);
-                },
-                error: (e: unknown) => inner.error(e),
-                complete: () => {
-                  emit(index, INNER_DONE);
-                  inner.complete();
-                },
-              }),
-            );
-          }, concurrency),
-        )
-        .subscribe({
-          error: (e: unknown) => subscriber.error(e),
-          complete: () => subscriber.complete(),
+          },
+          error: fail,
+          complete: () => {
+            innerDone = true;
+            if (sub !== undefined) inners.remove(sub);
+            if (ordered) {
+              if (index === head) release();
+              else if (slot === undefined) {
+                slot = new Slot<B>();
+                slot.done = true;
+                waiting.set(index, slot);
+              } else slot.done = true;
+            }
+            active--;
+            drain();
+          },
         });
+        if (!innerDone) inners.add(sub);
+      };
+
+      inners.add(
+        source.subscribe({
+          next: (value) => {
+            // a synchronous source keeps emitting after a downstream `take` closed us
+            if (subscriber.closed) return;
+            if (active < concurrency && queueHead === queue.length)
+              start(value);
+            else queue.push(value);
+          },
+          error: fail,
+          complete: () => {
+            sourceDone = true;
+            maybeComplete();
+          },
+        }),
+      );
+      return () => {
+        inners.unsubscribe();
+        queue.length = 0;
+        waiting.clear();
+      };
     });
 }
