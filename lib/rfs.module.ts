@@ -21,6 +21,7 @@ import {
   type NestModule,
   type OnModuleDestroy,
   type OnModuleInit,
+  Optional,
   type Provider,
   type Type,
 } from '@nestjs/common';
@@ -29,6 +30,7 @@ import { alertsProviders } from './alerts/alerts.providers';
 import { CorrelationMiddleware } from './correlation/correlation.middleware';
 import { correlationProviders } from './correlation/correlation.providers';
 import { httpProviders } from './http/http.providers';
+import { ResultHandlerPipeline } from './http/result-handler.pipeline';
 import { loggingProviders } from './logging/logging.providers';
 import { metricsProviders } from './metrics/metrics.providers';
 import {
@@ -128,6 +130,7 @@ export class RfsModule
     @Inject(getRfsOptionsToken()) private readonly options: RfsModuleOptions,
     private readonly hub: OperationHub,
     modules: ModulesContainer,
+    @Optional() private readonly handlerPipeline?: ResultHandlerPipeline,
   ) {
     super();
     assertConfiguredOnce(modules);
@@ -143,8 +146,13 @@ export class RfsModule
     return super.forRoot(options);
   }
 
-  /** Applies the correlation middleware to `correlation.forRoutes` minus `correlation.exclude`. */
+  /**
+   * Applies the correlation middleware to `correlation.forRoutes` minus `correlation.exclude`,
+   * and wraps the route handlers with `http.pipeline: 'handler'` (every controller exists now;
+   * Nest registers the routes next).
+   */
   configure(consumer: MiddlewareConsumer): void {
+    this.handlerPipeline?.install();
     const c = this.options.correlation;
     if (c === false) return;
     consumer

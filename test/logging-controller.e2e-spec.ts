@@ -160,13 +160,21 @@ async function operations(
     .reduce((sum, v) => sum + v.value, 0);
 }
 
-describe.each(HTTP_ADAPTERS)(
+/** Every adapter with every `http.pipeline` (the claim works the same in both). */
+const ADAPTER_PIPELINES = HTTP_ADAPTERS.flatMap(([name, makeAdapter]) =>
+  (['interceptor', 'handler'] as const).map(
+    (pipeline) =>
+      [`${name}, ${pipeline} pipeline`, makeAdapter, pipeline] as const,
+  ),
+);
+
+describe.each(ADAPTER_PIPELINES)(
   '@LogResultOperation on controller handlers (%s)',
-  (_name, makeAdapter) => {
+  (_name, makeAdapter, pipeline) => {
     let s: Started;
 
     beforeAll(async () => {
-      s = await start(makeAdapter);
+      s = await start(makeAdapter, { http: { pipeline } });
     });
     afterAll(async () => {
       await s.app.close();
@@ -291,13 +299,14 @@ describe.each(HTTP_ADAPTERS)(
   },
 );
 
-describe.each(HTTP_ADAPTERS)(
+describe.each(ADAPTER_PIPELINES)(
   '@LogResultOperation handlers without a correlation context (%s)',
-  (_name, makeAdapter) => {
+  (_name, makeAdapter, pipeline) => {
     let s: Started;
 
     beforeAll(async () => {
       s = await start(makeAdapter, {
+        http: { pipeline },
         correlation: false,
         logging: { logHttpHandlers: false },
       });

@@ -8,6 +8,7 @@
 //   diy         nestjs-pino + nestjs-cls 6 (request id) + a prom-client timing interceptor
 //   nestjs-rfs  nestjs-pino (rfsPinoHttp) + RfsModule: correlation middleware, Result
 //               interceptor (the handler returns the MonoResult), Result log line, metrics
+//   nestjs-rfs+handler-pipeline  the same with `http.pipeline: 'handler'` (no interceptor)
 import {
   type CallHandler,
   Controller,
@@ -42,6 +43,7 @@ export const VARIANTS = [
   'nestjs-pino+noop-interceptor',
   'diy',
   'nestjs-rfs',
+  'nestjs-rfs+handler-pipeline',
 ] as const;
 export type Variant = (typeof VARIANTS)[number];
 
@@ -207,13 +209,17 @@ export function benchAppModule(
       class DiyModule {}
       return DiyModule;
     }
-    case 'nestjs-rfs': {
+    case 'nestjs-rfs':
+    case 'nestjs-rfs+handler-pipeline': {
+      const pipeline =
+        variant === 'nestjs-rfs' ? 'interceptor' : ('handler' as const);
       @Module({
         imports: [
           LoggerModule.forRoot({ pinoHttp: rfsPinoHttp() }),
           RfsModule.forRoot({
             serviceName: 'bench',
             environment: 'production',
+            http: { pipeline },
             ...rfsOptions,
           }),
         ],

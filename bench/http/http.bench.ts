@@ -36,6 +36,8 @@ const LABELS: Record<Variant, string> = {
   diy: 'DIY: nestjs-pino + nestjs-cls + prom-client interceptor',
   'nestjs-rfs':
     'Nest + nestjs-rfs (correlation, Result interceptor, logging, metrics)',
+  'nestjs-rfs+handler-pipeline':
+    "Nest + nestjs-rfs with http.pipeline: 'handler' (no interceptor)",
 };
 
 interface VariantReport {
@@ -82,7 +84,9 @@ async function check(url: string, variant: Variant): Promise<void> {
     );
   const echoed = res.headers.get('x-correlation-id');
   if (
-    (variant === 'diy' || variant === 'nestjs-rfs') &&
+    (variant === 'diy' ||
+      variant === 'nestjs-rfs' ||
+      variant === 'nestjs-rfs+handler-pipeline') &&
     echoed !== 'bench-check'
   )
     throw new Error(`${variant}: x-correlation-id not echoed (got ${echoed})`);
@@ -156,9 +160,15 @@ async function benchAdapter(
   }
 }
 
-function goalsOf(adapter: string, reports: VariantReport[]): Goal[] {
+function goalsOf(
+  adapter: string,
+  reports: VariantReport[],
+  variant: Variant = 'nestjs-rfs',
+): Goal[] {
   const by = (v: Variant) => reports.find((r) => r.variant === v)!;
-  const rfs = by('nestjs-rfs');
+  const rfs = by(variant);
+  const name =
+    variant === 'nestjs-rfs' ? 'nestjs-rfs' : "nestjs-rfs (pipeline 'handler')";
   const diy = by('diy');
   const diyRounds = diy.rounds;
   const vsDiy = median(
@@ -168,19 +178,19 @@ function goalsOf(adapter: string, reports: VariantReport[]): Goal[] {
   );
   return [
     {
-      goal: 'nestjs-rfs req/s ÷ nestjs-pino req/s ≥ 0.90',
+      goal: `${name} req/s ÷ nestjs-pino req/s ≥ 0.90`,
       measured: rfs.rpsRatio,
       limit: 0.9,
       min: true,
     },
     {
-      goal: 'nestjs-rfs p99 ÷ nestjs-pino p99 ≤ 1.20',
+      goal: `${name} p99 ÷ nestjs-pino p99 ≤ 1.20`,
       measured: rfs.p99Ratio,
       limit: 1.2,
       min: false,
     },
     {
-      goal: 'nestjs-rfs req/s ÷ DIY req/s ≥ 1.30',
+      goal: `${name} req/s ÷ DIY req/s ≥ 1.30`,
       measured: vsDiy,
       limit: 1.3,
       min: true,
@@ -202,6 +212,9 @@ async function main(): Promise<void> {
   for (const adapter of ADAPTERS) {
     results[adapter] = await benchAdapter(adapter);
     goals.push(...goalsOf(adapter, results[adapter]));
+    goals.push(
+      ...goalsOf(adapter, results[adapter], 'nestjs-rfs+handler-pipeline'),
+    );
   }
 
   const lines = [
@@ -213,6 +226,7 @@ async function main(): Promise<void> {
     '- nestjs-pino + no-op interceptor: the anchor plus one global `intercept(_, next) { return next.handle(); }`: the floor of any stack that handles results in a Nest interceptor.',
     '- DIY: nestjs-pino (`genReqId` from the header) + nestjs-cls 6 middleware (request id) + a global prom-client histogram interceptor echoing the id.',
     "- nestjs-rfs: `LoggerModule.forRoot({ pinoHttp: rfsPinoHttp() })` + `RfsModule.forRoot({ environment: 'production' })` with its defaults: correlation middleware, Result interceptor (the handler returns the MonoResult), one Result log line per request (so two lines per request, against one for nestjs-pino), Prometheus series and windows, alerts evaluation.",
+    "- nestjs-rfs, pipeline 'handler': the same with `http: { pipeline: 'handler' }`: no interceptor; route methods are wrapped at startup and the correlation middleware's context carries the response.",
     '',
     `- Date: ${date}`,
     `- Node ${machine.node} on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, ${machine.platform}; load average ${machine.loadAverage} at start (shared machine: absolute numbers vary, compare ratios)`,

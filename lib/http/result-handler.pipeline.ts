@@ -3,6 +3,7 @@ import {
   Injectable,
   type OnApplicationBootstrap,
   type OnModuleDestroy,
+  type OnModuleInit,
   Optional,
   RequestMethod,
   StreamableFile,
@@ -14,6 +15,7 @@ import {
   SSE_METADATA,
 } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import {
@@ -132,6 +134,8 @@ interface Installed {
 }
 
 const INSTALLED = Symbol.for('rfs:handler-pipeline-installed');
+/** Route handler calls outside a correlation context: set while one runs (nested calls pass). */
+const enteredWithoutStore = new AsyncLocalStorage<true>();
 /** Store flag: the request's route handler was entered (later calls are plain method calls). */
 const ENTERED = Symbol('rfs:handler-pipeline-entered');
 
@@ -152,8 +156,8 @@ type EnteredStore = CorrelationStore & { [ENTERED]?: true };
  * the correlation middleware leaves in the request's context; without that context (correlation
  * off or the route excluded) they are skipped and MonoResults run without the abort signal.
  *
- * RfsModule provides it; it only wraps when `http.pipeline` is `'handler'` and restores the
- * original methods when the application closes.
+ * RfsModule provides it and calls {@link install}; it only wraps when `http.pipeline` is
+ * `'handler'`.
  *
  * @example
  * ```ts
@@ -162,7 +166,7 @@ type EnteredStore = CorrelationStore & { [ENTERED]?: true };
  */
 @Injectable()
 export class ResultHandlerPipeline
-  implements OnApplicationBootstrap, OnModuleDestroy
+  implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy
 {
   /** Problem bodies and statuses. */
   readonly problems: ProblemDetailsFactory;
@@ -170,7 +174,18 @@ export class ResultHandlerPipeline
   readonly timingHeader: boolean;
   /** Whether this instance wrapped the routes (`http.pipeline: 'handler'`). */
   readonly active: boolean;
-  private readonly wrapped: { proto: object; name: string; fn: Wrapper }[] = [];
+  private installed = false;
+  private readonly operations = new Set<string>();
+  private readonly onInstances: {
+    target: object;
+    name: string;
+    fn: Wrapper;
+  }[] = [];
+  private readonly onPrototypes: {
+    target: object;
+    name: string;
+    fn: Wrapper;
+  }[] = [];
 
   constructor(
     @Optional()
@@ -188,8 +203,43 @@ export class ResultHandlerPipeline
       http.interceptor &&
       http.pipeline === 'handler';
     this.timingHeader = http === false ? false : (http?.timingHeader ?? true);
-    // Providers are created before Nest registers routes (it reads `instance[method]` then).
-    if (this.active) this.wrapRoutes();
+  }
+
+  /**
+   * Wraps the route methods (RfsModule calls it from `configure`, after every controller is
+   * created and before Nest registers the routes, which captures `instance[method]`). A
+   * singleton controller gets the wrapper as an own property of its instance, removed again
+   * once the routes hold it ({@link onModuleInit}): direct calls of the method (tests, other
+   * providers) keep the original. Request-scoped controllers are created per request from the
+   * prototype, so theirs is wrapped until the application closes.
+   */
+  install(): void {
+    if (!this.active || !this.modules || this.installed) return;
+    this.installed = true;
+    for (const module of this.modules.values()) {
+      for (const wrapper of module.controllers.values()) {
+        const cls = wrapper.metatype as (new () => object) | null;
+        if (typeof cls !== 'function') continue;
+        const singleton = wrapper.isDependencyTreeStatic();
+        const instance = singleton
+          ? (wrapper.instance as Record<string, unknown> | undefined)
+          : undefined;
+        if (singleton && instance === undefined) continue;
+        for (const name of routeMethodNames(cls)) {
+          this.wrapMethod(cls, name, instance);
+        }
+      }
+    }
+  }
+
+  /** Takes the wrappers off singleton controller instances (the routes keep them). */
+  onModuleInit(): void {
+    for (const { target, name, fn } of this.onInstances) {
+      if (Object.getOwnPropertyDescriptor(target, name)?.value === fn) {
+        delete (target as Record<string, unknown>)[name];
+      }
+    }
+    this.onInstances.length = 0;
   }
 
   /** Makes this pipeline's problem factory the current one and declares every route's operation. */
@@ -197,30 +247,27 @@ export class ResultHandlerPipeline
     if (!this.active) return;
     ProblemDetailsFactory.setCurrent(this.problems);
     const hub = this.hub ?? OperationHub.current();
-    for (const { fn } of this.wrapped) {
-      const route = (fn as { [ROUTE]?: PipelineRoute })[ROUTE];
-      if (route !== undefined) hub?.announce(route.operation);
-    }
+    for (const operation of this.operations) hub?.announce(operation);
   }
 
-  /** Restores the original route methods (when no other live application uses the wrappers). */
+  /** Restores prototype methods (when no other live application uses the wrappers). */
   onModuleDestroy(): void {
-    if (!this.active) return;
+    this.onModuleInit();
     if (ProblemDetailsFactory.current() === this.problems) {
       ProblemDetailsFactory.setCurrent(undefined);
     }
-    for (const { proto, name, fn } of this.wrapped) {
+    for (const { target, name, fn } of this.onPrototypes) {
       const installed = fn[INSTALLED]!;
       if (--installed.owners > 0) continue;
-      const desc = Object.getOwnPropertyDescriptor(proto, name);
+      const desc = Object.getOwnPropertyDescriptor(target, name);
       if (desc?.value === fn) {
-        Object.defineProperty(proto, name, {
+        Object.defineProperty(target, name, {
           ...desc,
           value: installed.original,
         });
       }
     }
-    this.wrapped.length = 0;
+    this.onPrototypes.length = 0;
   }
 
   /** @internal hands a finished request's event to the hub */
@@ -232,34 +279,26 @@ export class ResultHandlerPipeline
     }
   }
 
-  private wrapRoutes(): void {
-    if (!this.modules) return;
-    const seen = new Set<object>();
-    for (const module of this.modules.values()) {
-      for (const wrapper of module.controllers.values()) {
-        const cls = wrapper.metatype as (new () => object) | null;
-        if (typeof cls !== 'function' || seen.has(cls)) continue;
-        seen.add(cls);
-        for (const name of routeMethodNames(cls)) this.wrapMethod(cls, name);
-      }
-    }
-  }
-
-  private wrapMethod(cls: new () => object, name: string): void {
+  private wrapMethod(
+    cls: new () => object,
+    name: string,
+    instance: Record<string, unknown> | undefined,
+  ): void {
     const proto = cls.prototype as Record<string, unknown>;
-    const current = proto[name] as Wrapper;
+    const current = (instance ?? proto)[name] as Wrapper;
     if (isUntracked(cls, current)) return;
-    const existing = Object.prototype.hasOwnProperty.call(proto, name)
-      ? current[INSTALLED]
-      : undefined;
+    const existing = current[INSTALLED];
     if (existing !== undefined) {
-      // another live application already wrapped it
-      existing.owners++;
-      this.wrapped.push({ proto, name, fn: current });
+      // a prototype another live application already wrapped
+      if (instance === undefined) {
+        existing.owners++;
+        this.onPrototypes.push({ target: proto, name, fn: current });
+      }
       return;
     }
     const original = current;
     const route = routeOf(cls, original, name);
+    this.operations.add(route.operation);
     const fn = makeWrapper(this, original, route);
     copyMethodMetadata(original, fn);
     Object.defineProperty(fn, 'length', {
@@ -267,7 +306,16 @@ export class ResultHandlerPipeline
       configurable: true,
     });
     fn[INSTALLED] = { original, owners: 1 };
-    (fn as { [ROUTE]?: PipelineRoute })[ROUTE] = route;
+    if (instance !== undefined) {
+      Object.defineProperty(instance, name, {
+        value: fn,
+        writable: true,
+        enumerable: false,
+        configurable: true,
+      });
+      this.onInstances.push({ target: instance, name, fn });
+      return;
+    }
     const desc = Object.getOwnPropertyDescriptor(proto, name);
     Object.defineProperty(proto, name, {
       writable: true,
@@ -276,11 +324,9 @@ export class ResultHandlerPipeline
       ...desc,
       value: fn,
     });
-    this.wrapped.push({ proto, name, fn });
+    this.onPrototypes.push({ target: proto, name, fn });
   }
 }
-
-const ROUTE = Symbol('rfs:handler-pipeline-route');
 
 function routeOf(
   cls: new () => object,
@@ -345,6 +391,17 @@ function makeWrapper(
       store[ENTERED] = true;
     }
     const call = new HandlerCall(pipeline, route, store, exchange);
+    if (store === undefined) {
+      // no correlation context (correlation off or the route excluded): mark the call tree
+      if (enteredWithoutStore.getStore() === true) {
+        return original.apply(this, args);
+      }
+      return enteredWithoutStore.run(true, () =>
+        route.log !== undefined
+          ? runWithRouteHandlerClaim(call, () => call.run(original, this, args))
+          : call.run(original, this, args),
+      );
+    }
     if (route.log !== undefined && !offerRouteHandlerClaim(call)) {
       return runWithRouteHandlerClaim(call, () =>
         call.run(original, this, args),
