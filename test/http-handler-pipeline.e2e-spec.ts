@@ -11,6 +11,7 @@ import {
   Injectable,
   Param,
   Post,
+  Scope,
   UseGuards,
 } from '@nestjs/common';
 import { GUARDS_METADATA } from '@nestjs/common/constants';
@@ -70,6 +71,19 @@ class ItemsController {
   }
 }
 
+/** Request-scoped: Nest creates it per request from the prototype. */
+@Controller({ path: 'scoped', scope: Scope.REQUEST })
+class ScopedController {
+  @Get(':id')
+  find(@Param('id') id: string): Result<{ scoped: string }, RfsError> {
+    return id === 'missing'
+      ? err(RfsError.notFound('scoped', id))
+      : ok({ scoped: id });
+  }
+}
+
+const originalScopedFind = ScopedController.prototype.find;
+
 const originalFind = Object.getOwnPropertyDescriptor(
   ItemsController.prototype,
   'find',
@@ -82,7 +96,7 @@ async function start(
   adapter: 'express' | 'fastify',
 ): Promise<ResultTestContext> {
   return resultTestContext({
-    controllers: [ItemsController],
+    controllers: [ItemsController, ScopedController],
     http: adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
     options: {
       alerts: false,
@@ -109,6 +123,20 @@ describe.each(['express', 'fastify'] as const)(
       expect(ctx.module.get(ResultHandlerPipeline).active).toBe(true);
       expect(ctx.module.get(ItemsController).find).toBe(originalFind);
       expect(ItemsController.prototype.find).toBe(originalFind);
+    });
+
+    it('request-scoped controllers are unwrapped too', async () => {
+      const okRes = await fetch(`${base}/scoped/5`);
+      expect(okRes.status).toBe(200);
+      expect(await okRes.json()).toEqual({ scoped: '5' });
+      const errRes = await fetch(`${base}/scoped/missing`);
+      expect(errRes.status).toBe(404);
+      expect(await errRes.json()).toMatchObject({ code: 'NOT_FOUND' });
+      await settle();
+      expect(ctx.capture.entries()).toMatchObject([
+        { operation: 'ScopedController.find', outcome: 'ok' },
+        { operation: 'ScopedController.find', outcome: 'err' },
+      ]);
     });
 
     it('runs no interceptor', async () => {
@@ -206,6 +234,13 @@ describe.each(['express', 'fastify'] as const)(
 );
 
 describe("http.pipeline: 'handler' lifecycle and options", () => {
+  it('restores a request-scoped controller prototype on close', async () => {
+    const ctx = await start('express');
+    expect(ScopedController.prototype.find).not.toBe(originalScopedFind);
+    await ctx.close();
+    expect(ScopedController.prototype.find).toBe(originalScopedFind);
+  });
+
   it('does nothing with the default pipeline', async () => {
     const ctx = await resultTestContext({
       controllers: [ItemsController],
