@@ -1,4 +1,4 @@
-// The four Nest applications of the HTTP bench. Each serves GET /orders/:id, a small JSON
+// The Nest applications of the HTTP bench. Each serves GET /orders/:id, a small JSON
 // object produced by a service that returns a MonoResult (one async step, as a repository
 // call would be). Only the surrounding stack differs:
 //   bare        Nest alone; the controller unwraps the MonoResult itself
