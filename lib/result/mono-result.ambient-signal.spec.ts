@@ -116,8 +116,12 @@ describe('runWithAbortSignal', () => {
     const ac = new AbortController();
     const seen: AbortSignal[] = [];
     const inner = recording(seen, 2);
+    // The outer mono runs inside the context (as Nest adopts a handler's mono inside it); a
+    // mono merely returned from the context and awaited outside it runs without the signal.
     const r = await runWithAbortSignal(ac.signal, () =>
-      MonoResult.ok(1).flatMap(async (n) => (await inner).map((m) => n + m)),
+      MonoResult.ok(1)
+        .flatMap(async (n) => (await inner).map((m) => n + m))
+        .run(),
     );
     expect(r).toEqual(ok(3));
     expect(seen).toEqual([ac.signal]);
