@@ -7,31 +7,28 @@ import {
 import { hostname } from 'node:os';
 import type { Registry } from 'prom-client';
 import { type RfsClock, systemClock } from '../rfs.clock';
+import { AlertEvaluationScheduler } from './alert-evaluation.scheduler';
 import { requireAlertDuration } from './alert-duration';
-import { alertConditionHolds, alertMetricValue } from './alert-condition';
 import type { AlertEvent } from './alert-event';
+import { AlertEventFactory } from './alert-event.factory';
 import type { AlertMetricsSource } from './alert-metrics-source';
 import {
   type AlertPipelineMetrics,
   alertPipelineMetrics,
 } from './alert-metrics';
-import type { OperationMetrics } from '../metrics/operation-metrics';
-import type { AlertRule, MetricWindow, ResolvedAlertRule } from './alert-rule';
+import type { AlertRule, ResolvedAlertRule } from './alert-rule';
 import {
   AlertRuleError,
   validateAlertRule,
   validateAlertRules,
 } from './alert-rule.validator';
-import { renderAlertTemplate } from './alert-template';
+import { type AlertRuleEntry, alertRuleEntry } from './alert-state';
+import { AlertEvaluator, describeAlertFailure } from './alert.evaluator';
+import { createAlertDispatcher } from './alert-dispatcher.factory';
 import { AlertsOptions } from './alerts.options';
 import { defaultAlertRules } from './default-alert-rules';
-import { AlertDispatcher } from './notifiers/alert-dispatcher';
+import type { AlertDispatcher } from './notifiers/alert-dispatcher';
 import type { AlertNotifier } from './notifiers/alert-notifier';
-import { LogAlertNotifier } from './notifiers/log.notifier';
-import { OperationGlob } from './operation-glob';
-
-/** (rule, operation) steps evaluated per event-loop turn by the timer. */
-const SLICE_STEPS = 100;
 
 /** What {@link ResultAlertService} is built from (RfsModule fills it from its options). */
 export interface ResultAlertServiceDeps {
@@ -61,25 +58,6 @@ export interface ResultAlertServiceDeps {
 /** Called with every alert event (firing, re-notified, resolved). */
 export type AlertListener = (event: AlertEvent) => void;
 
-interface AlertState {
-  readonly rule: string;
-  readonly operation: string;
-  /** When the condition became true. */
-  readonly activeSince: number;
-  firing: boolean;
-  startsAt: number;
-  lastNotifiedAt: number;
-  value: number;
-  sampleCorrelationIds: string[];
-}
-
-interface RuleEntry {
-  rule: ResolvedAlertRule;
-  glob: OperationGlob;
-  forMs: number;
-  cooldownMs: number;
-}
-
 /**
  * Evaluates alert rules against the per-operation metrics, per (rule, operation):
  * inactive → pending (condition true, `for` not yet elapsed) → firing (notified) → resolved
@@ -100,37 +78,48 @@ export class ResultAlertService
     OnApplicationShutdown
 {
   private readonly options: AlertsOptions;
-  private readonly rules = new Map<string, RuleEntry>();
-  private readonly states = new Map<string, AlertState>();
+  private readonly evaluator: AlertEvaluator;
+  private readonly scheduler: AlertEvaluationScheduler;
   private readonly history: AlertEvent[] = [];
   private listeners: AlertListener[] = [];
   private readonly clock: RfsClock;
+  private readonly events: AlertEventFactory;
   private dispatcherInstance: AlertDispatcher | undefined;
   private readonly metrics: AlertPipelineMetrics;
   private readonly logger: Pick<Logger, 'log' | 'warn' | 'error'>;
-  private readonly serviceName: string;
-  private readonly instance: string;
-  private readonly intervalMs: number;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Generator<void, AlertEvent[], void> | undefined;
   private warnedNoSource = false;
 
   constructor(private readonly deps: ResultAlertServiceDeps = {}) {
     this.options = { ...new AlertsOptions(), ...(deps.options ?? {}) };
     this.clock = deps.clock ?? systemClock;
     this.logger = deps.logger ?? new Logger('RfsAlerts');
-    this.serviceName = deps.serviceName ?? 'app';
-    this.instance = this.options.instance ?? `${hostname()}:${process.pid}`;
-    this.intervalMs = requireAlertDuration(
-      'alerts.evaluationInterval',
-      this.options.evaluationInterval,
+    this.events = new AlertEventFactory(
+      deps.serviceName ?? 'app',
+      this.options.instance ?? `${hostname()}:${process.pid}`,
+      this.options.dashboardUrl,
+    );
+    this.scheduler = new AlertEvaluationScheduler(
+      requireAlertDuration(
+        'alerts.evaluationInterval',
+        this.options.evaluationInterval,
+      ),
+      () => this.evaluation(this.clock.now()),
     );
     this.metrics = alertPipelineMetrics(deps.registry, deps.metricsPrefix);
+    this.evaluator = new AlertEvaluator(
+      this.events,
+      this.options.sampleCorrelationIds,
+      this.logger,
+    );
     const all = [
       ...(this.options.defaultRules ? defaultAlertRules() : []),
       ...this.options.rules,
     ];
     for (const rule of validateAlertRules(all)) this.put(rule);
+  }
+
+  private get rules(): Map<string, AlertRuleEntry> {
+    return this.evaluator.rules;
   }
 
   private get dispatcher(): AlertDispatcher {
@@ -139,21 +128,14 @@ export class ResultAlertService
       typeof this.deps.notifiers === 'function'
         ? this.deps.notifiers()
         : (this.deps.notifiers ?? []);
-    const notifiers = [...(this.options.notifiers ?? []), ...extra];
-    // Log by default; an explicit `notifiers: []` means "none".
-    if (this.options.notifiers === undefined && extra.length === 0)
-      notifiers.push(new LogAlertNotifier());
-    this.dispatcherInstance = new AlertDispatcher(notifiers, {
+    this.dispatcherInstance = createAlertDispatcher({
+      configured: this.options.notifiers,
+      extra,
       logger: this.logger,
       retryBaseMs: this.options.retryBaseMs,
       retryMaxMs: this.options.retryMaxMs,
-      onFailure: (name) => this.metrics.failed.inc({ notifier: name }),
-      onDrop: (name, n) => this.metrics.dropped.inc({ notifier: name }, n),
+      metrics: this.metrics,
     });
-    for (const name of new Set(notifiers.map((n) => n.name))) {
-      this.metrics.failed.inc({ notifier: name }, 0);
-      this.metrics.dropped.inc({ notifier: name }, 0);
-    }
     return this.dispatcherInstance;
   }
 
@@ -221,10 +203,10 @@ export class ResultAlertService
   /** Alerts currently firing (as their latest firing event). */
   getActiveAlerts(): AlertEvent[] {
     const out: AlertEvent[] = [];
-    for (const s of this.states.values()) {
+    for (const s of this.evaluator.states.values()) {
       const entry = this.rules.get(s.rule);
       if (s.firing && entry)
-        out.push(this.event(entry.rule, s, 'firing', this.clock.now()));
+        out.push(this.events.build(entry.rule, s, 'firing', this.clock.now()));
     }
     return out;
   }
@@ -236,7 +218,7 @@ export class ResultAlertService
     since: string;
     value: number;
   }[] {
-    return [...this.states.values()]
+    return [...this.evaluator.states.values()]
       .filter((s) => !s.firing)
       .map((s) => ({
         rule: s.rule,
@@ -268,8 +250,8 @@ export class ResultAlertService
   }
 
   /**
-   * One evaluation as a generator that pauses every {@link SLICE_STEPS} (rule, operation)
-   * steps, so the timer can spread a large evaluation over several event-loop turns.
+   * One evaluation as a generator that pauses every slice of (rule, operation) steps (see
+   * {@link AlertEvaluator.run}), so the timer can spread it over several event-loop turns.
    */
   private *evaluation(now: number): Generator<void, AlertEvent[], void> {
     const source = this.deps.source;
@@ -283,88 +265,20 @@ export class ResultAlertService
       }
       return [];
     }
-    const events: AlertEvent[] = [];
-    let operations: readonly string[];
-    try {
-      operations = source.getOperations();
-    } catch (err) {
-      this.logger.error(
-        `Alert evaluation could not list operations: ${describe(err)}`,
-      );
-      return [];
-    }
-    const seen = new Set<string>();
-    // Rules sharing a window read each operation's metrics once per evaluation.
-    const memo = new Map<string, OperationMetrics>();
-    const metricsOf = (op: string, window: MetricWindow): OperationMetrics => {
-      const k = `${window}\u0000${op}`;
-      let m = memo.get(k);
-      if (!m) memo.set(k, (m = source.getOperationMetrics(op, window)));
-      return m;
-    };
-    let steps = 0;
-    for (const entry of [...this.rules.values()]) {
-      // A sliced evaluation may see a rule removed or disabled between two slices.
-      if (!entry.rule.enabled || this.rules.get(entry.rule.name) !== entry)
-        continue;
-      for (const op of operations) {
-        if (!entry.glob.matches(op)) continue;
-        const key = stateKey(entry.rule.name, op);
-        seen.add(key);
-        try {
-          this.step(entry, op, key, now, source, metricsOf, events);
-        } catch (err) {
-          this.logger.error(
-            `Alert rule '${entry.rule.name}' failed on ${op}: ${describe(err)}`,
-          );
-        }
-        if (++steps % SLICE_STEPS === 0) {
-          yield;
-          if (!entry.rule.enabled || this.rules.get(entry.rule.name) !== entry)
-            break;
-        }
-      }
-    }
-    // Alerts whose operation is gone (or no longer matches) resolve.
-    for (const [key, s] of this.states) {
-      if (seen.has(key)) continue;
-      const entry = this.rules.get(s.rule);
-      this.states.delete(key);
-      if (s.firing && entry)
-        events.push(this.event(entry.rule, s, 'resolved', now));
-    }
+    const events = yield* this.evaluator.run(now, source);
     this.publish(events);
     return events;
   }
 
-  /** Timer path: runs an evaluation a slice per event-loop turn (requests run in between). */
-  private evaluateInSlices(): void {
-    if (this.running) return; // the previous one is still going
-    const run = this.evaluation(this.clock.now());
-    this.running = run;
-    const next = (): void => {
-      if (this.running !== run) return;
-      if (run.next().done) this.running = undefined;
-      else setImmediate(next);
-    };
-    next();
-  }
-
   /** Starts periodic evaluation (RfsModule calls this at bootstrap). */
   start(): void {
-    if (this.timer || this.deps.disabled) return;
-    this.timer = setInterval(() => this.evaluateInSlices(), this.intervalMs);
-    this.timer.unref?.();
+    if (this.deps.disabled) return;
+    this.scheduler.start();
   }
 
   /** Stops periodic evaluation. */
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    // Finish an evaluation in progress so its events are not lost.
-    const run = this.running;
-    this.running = undefined;
-    if (run) while (!run.next().done);
+    this.scheduler.stop();
   }
 
   /**
@@ -394,144 +308,12 @@ export class ResultAlertService
   }
 
   private put(rule: ResolvedAlertRule): void {
-    this.rules.set(rule.name, {
-      rule,
-      glob: new OperationGlob(rule.operation),
-      forMs: requireAlertDuration(`alert rule '${rule.name}' for`, rule.for),
-      cooldownMs: requireAlertDuration(
-        `alert rule '${rule.name}' cooldown`,
-        rule.cooldown,
-      ),
-    });
+    this.rules.set(rule.name, alertRuleEntry(rule));
     this.metrics.firing.set({ rule: rule.name, severity: rule.severity }, 0);
   }
 
-  private step(
-    entry: RuleEntry,
-    op: string,
-    key: string,
-    now: number,
-    source: AlertMetricsSource,
-    metricsOf: (op: string, window: MetricWindow) => OperationMetrics,
-    events: AlertEvent[],
-  ): void {
-    const { rule } = entry;
-    const m = metricsOf(op, rule.window);
-    const value = alertMetricValue(rule, m);
-    const holds =
-      m.total >= rule.minSamples &&
-      alertConditionHolds(rule.condition, value, rule.threshold);
-    let s = this.states.get(key);
-    if (!holds) {
-      if (s) {
-        this.states.delete(key);
-        s.value = value;
-        if (s.firing) events.push(this.event(rule, s, 'resolved', now));
-      }
-      return;
-    }
-    if (!s) {
-      s = {
-        rule: rule.name,
-        operation: op,
-        activeSince: now,
-        firing: false,
-        startsAt: now,
-        lastNotifiedAt: now,
-        value,
-        sampleCorrelationIds: [],
-      };
-      this.states.set(key, s);
-    }
-    s.value = value;
-    const due = s.firing
-      ? now - s.lastNotifiedAt >= entry.cooldownMs
-      : now - s.activeSince >= entry.forMs;
-    if (!due) return;
-    if (!s.firing) {
-      s.firing = true;
-      s.startsAt = now;
-    }
-    s.lastNotifiedAt = now;
-    s.sampleCorrelationIds = this.samples(source, op, rule);
-    events.push(this.event(rule, s, 'firing', now));
-  }
-
-  private samples(
-    source: AlertMetricsSource,
-    op: string,
-    rule: ResolvedAlertRule,
-  ): string[] {
-    const limit = this.options.sampleCorrelationIds;
-    if (limit <= 0) return [];
-    try {
-      return [...source.getSampleCorrelationIds(op, rule.window, limit)];
-    } catch {
-      return [];
-    }
-  }
-
   private resolveRule(name: string): void {
-    const entry = this.rules.get(name);
-    if (!entry) return;
-    const now = this.clock.now();
-    const events: AlertEvent[] = [];
-    for (const [key, s] of this.states) {
-      if (s.rule !== name) continue;
-      this.states.delete(key);
-      if (s.firing) events.push(this.event(entry.rule, s, 'resolved', now));
-    }
-    this.publish(events);
-  }
-
-  private event(
-    rule: ResolvedAlertRule,
-    s: AlertState,
-    status: 'firing' | 'resolved',
-    now: number,
-  ): AlertEvent {
-    const values = {
-      operation: s.operation,
-      value: s.value,
-      threshold: rule.threshold,
-      rule: rule.name,
-    };
-    const annotations: Record<string, string> = {};
-    if (rule.annotations.summary)
-      annotations.summary = renderAlertTemplate(
-        rule.annotations.summary,
-        values,
-      );
-    if (rule.annotations.description)
-      annotations.description = renderAlertTemplate(
-        rule.annotations.description,
-        values,
-      );
-    return {
-      id: stateKey(rule.name, s.operation),
-      rule: rule.name,
-      operation: s.operation,
-      severity: rule.severity,
-      status,
-      value: s.value,
-      threshold: rule.threshold,
-      startsAt: new Date(s.startsAt).toISOString(),
-      ...(status === 'resolved' ? { endsAt: new Date(now).toISOString() } : {}),
-      evaluatedAt: new Date(now).toISOString(),
-      labels: {
-        ...rule.labels,
-        alertname: rule.name,
-        operation: s.operation,
-        severity: rule.severity,
-      },
-      annotations,
-      sampleCorrelationIds: [...s.sampleCorrelationIds],
-      service: this.serviceName,
-      instance: this.instance,
-      ...(this.options.dashboardUrl
-        ? { generatorURL: this.options.dashboardUrl }
-        : {}),
-    };
+    this.publish(this.evaluator.resolveRule(name, this.clock.now()));
   }
 
   private publish(events: AlertEvent[]): void {
@@ -542,15 +324,15 @@ export class ResultAlertService
         try {
           l(e);
         } catch (err) {
-          this.logger.warn(`An onAlert listener threw: ${describe(err)}`);
+          this.logger.warn(
+            `An onAlert listener threw: ${describeAlertFailure(err)}`,
+          );
         }
       }
     }
     const excess = this.history.length - this.options.historyLimit;
     if (excess > 0) this.history.splice(0, excess);
-    const firing = new Map<string, number>();
-    for (const s of this.states.values())
-      if (s.firing) firing.set(s.rule, (firing.get(s.rule) ?? 0) + 1);
+    const firing = this.evaluator.firingCounts();
     for (const { rule } of this.rules.values())
       this.metrics.firing.set(
         { rule: rule.name, severity: rule.severity },
@@ -558,12 +340,4 @@ export class ResultAlertService
       );
     this.dispatcher.dispatch(events);
   }
-}
-
-function stateKey(rule: string, operation: string): string {
-  return `${rule}:${operation}`;
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
