@@ -5,15 +5,8 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
   Optional,
-  RequestMethod,
   StreamableFile,
 } from '@nestjs/common';
-import {
-  HTTP_CODE_METADATA,
-  METHOD_METADATA,
-  PATH_METADATA,
-  SSE_METADATA,
-} from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -45,13 +38,9 @@ import { runWithAbortSignal } from '../result/mono-result';
 import type { OperationOutcome } from '../result/outcome';
 import { isResult } from '../result/result';
 import { getRfsOptionsToken } from '../rfs-options.provider';
-import { RFS_FLUX_RESPONSE_METADATA } from '../rfs.constants';
 import type { RfsModuleOptions } from '../rfs.options';
 import { BatchCollector } from './flux-batch';
-import {
-  DEFAULT_FLUX_RESPONSE,
-  type FluxResponseOptions,
-} from './flux-response.decorator';
+import { type FluxResponseOptions } from './flux-response.decorator';
 import {
   type AdapterRequest,
   requestPath,
@@ -70,12 +59,14 @@ import {
 } from './problem-details';
 import {
   CLIENT_CLOSED_REQUEST,
-  isUntracked,
-  logMetadataOf,
-  routeMethodNames,
-  routeOperationName,
   sharedRequestAbortController,
 } from './result.interceptor';
+import {
+  isUntracked,
+  type PipelineRoute,
+  routeMethodNames,
+  routeOf,
+} from './route-metadata';
 import { isFluxResult, isMonoResult } from './result-kinds';
 import { resultToMessageEvent, toSse } from './sse';
 
@@ -111,20 +102,6 @@ export function handlerThrownProblemOf(error: unknown): Problem | undefined {
   return typeof error === 'object' && error !== null
     ? thrownProblems.get(error)
     : undefined;
-}
-
-/** What the pipeline knows about a route (computed once, when it wraps the handler). */
-interface PipelineRoute {
-  readonly operation: string;
-  readonly log?: LogResultOperationMetadata;
-  readonly flux: Readonly<FluxResponseOptions>;
-  readonly sse: boolean;
-  /** `@HttpCode`, else 201 for POST, else 200. */
-  readonly status: number;
-  /** Controller path + method path (used when the adapter's request has no route template). */
-  readonly template: string;
-  /** HTTP method of the route (used when there is no request in the context). */
-  readonly method: string;
 }
 
 /** The wrapper's link back to what it replaced. */
@@ -326,51 +303,6 @@ export class ResultHandlerPipeline
     });
     this.onPrototypes.push({ target: proto, name, fn });
   }
-}
-
-function routeOf(
-  cls: new () => object,
-  handler: (...args: unknown[]) => unknown,
-  name: string,
-): PipelineRoute {
-  const flux: unknown = Reflect.getMetadata(
-    RFS_FLUX_RESPONSE_METADATA,
-    handler,
-  );
-  const code: unknown = Reflect.getMetadata(HTTP_CODE_METADATA, handler);
-  const method: unknown = Reflect.getMetadata(METHOD_METADATA, handler);
-  return {
-    operation: routeOperationName(cls, handler, name),
-    log: logMetadataOf(handler),
-    flux: (flux as FluxResponseOptions | undefined) ?? DEFAULT_FLUX_RESPONSE,
-    sse: Reflect.getMetadata(SSE_METADATA, handler) === true,
-    status:
-      typeof code === 'number'
-        ? code
-        : method === RequestMethod.POST
-          ? 201
-          : 200,
-    method:
-      typeof method === 'number' && method !== RequestMethod.ALL
-        ? RequestMethod[method]
-        : 'GET',
-    template: joinPaths(
-      Reflect.getMetadata(PATH_METADATA, cls),
-      Reflect.getMetadata(PATH_METADATA, handler),
-    ),
-  };
-}
-
-function firstPath(path: unknown): string {
-  const p: unknown = Array.isArray(path) ? path[0] : path;
-  return typeof p === 'string' ? p : '';
-}
-
-function joinPaths(controller: unknown, method: unknown): string {
-  const parts = [firstPath(controller), firstPath(method)]
-    .map((p) => p.replace(/^\/+|\/+$/g, ''))
-    .filter((p) => p !== '');
-  return '/' + parts.join('/');
 }
 
 function makeWrapper(

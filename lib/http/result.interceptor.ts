@@ -9,7 +9,7 @@ import {
   Optional,
   StreamableFile,
 } from '@nestjs/common';
-import { PATH_METADATA, SSE_METADATA } from '@nestjs/common/constants';
+import { SSE_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import { performance } from 'node:perf_hooks';
 import {
@@ -33,12 +33,7 @@ import type { OperationOutcome } from '../result/outcome';
 import { runWithAbortSignal } from '../result/mono-result';
 import { isResult } from '../result/result';
 import { getRfsOptionsToken } from '../rfs-options.provider';
-import {
-  RFS_FLUX_RESPONSE_METADATA,
-  RFS_LOG_OPERATION_METADATA,
-  RFS_OPERATION_METADATA,
-  RFS_UNTRACKED_METADATA,
-} from '../rfs.constants';
+import { RFS_FLUX_RESPONSE_METADATA } from '../rfs.constants';
 import type { RfsModuleOptions } from '../rfs.options';
 import { BatchCollector } from './flux-batch';
 import {
@@ -65,61 +60,27 @@ import {
 import type { FluxResult } from '../result/flux-result';
 import { isFluxResult, isMonoResult } from './result-kinds';
 import { resultToMessageEvent, toSse } from './sse';
+import {
+  isUntracked,
+  logMetadataOf,
+  type RfsRouteInfo,
+  routeMethodNames,
+  routeOperationName,
+} from './route-metadata';
 
-/** What ResultInterceptor knows about a route (computed once per handler). */
-export interface RfsRouteInfo {
-  /**
-   * Operation name: `@RfsOperation` name, else the `@LogResultOperation` name, else
-   * `Controller.handler`.
-   */
-  readonly operation: string;
-  /**
-   * `@LogResultOperation` metadata of the handler: its options apply to the request's line,
-   * and the decorated method does not log a second time when it runs as this route's handler.
-   */
-  readonly log?: LogResultOperationMetadata;
-  /** `@FluxResponse` options (defaults when absent). */
-  readonly flux: Readonly<FluxResponseOptions>;
-  /** Whether the route is an `@Sse()` route. */
-  readonly sse: boolean;
-  /** False for routes marked with `RFS_UNTRACKED_METADATA` (the dashboard's own routes). */
-  readonly tracked: boolean;
-}
+export {
+  isUntracked,
+  logMetadataOf,
+  routeMethodNames,
+  routeOperationName,
+} from './route-metadata';
+export type { RfsRouteInfo } from './route-metadata';
 
 /** Status recorded for a request whose client went away (nginx's "client closed request"). */
 export const CLIENT_CLOSED_REQUEST = 499;
 
 const CALL = Symbol.for('rfs:http-call');
 
-/**
- * True for @willsoto/nestjs-prometheus's scrape endpoint (its `PrometheusController` or a
- * user's subclass of it, as its README suggests for a custom path): scrapes are not operations.
- */
-function isPrometheusController(cls: object): boolean {
-  for (
-    let c: unknown = cls;
-    typeof c === 'function' && c !== Function.prototype;
-    c = Object.getPrototypeOf(c)
-  ) {
-    if ((c as { name?: unknown }).name === 'PrometheusController') return true;
-  }
-  return false;
-}
-
-/**
- * True when the handler or its controller carries `RFS_UNTRACKED_METADATA`, or the controller is
- * the Prometheus scrape endpoint.
- */
-export function isUntracked(cls: object, handler: unknown): boolean {
-  if (isPrometheusController(cls)) return true;
-  const onHandler: unknown =
-    typeof handler === 'function'
-      ? Reflect.getMetadata(RFS_UNTRACKED_METADATA, handler)
-      : undefined;
-  return (
-    (onHandler ?? Reflect.getMetadata(RFS_UNTRACKED_METADATA, cls)) === true
-  );
-}
 const THROWN = Symbol.for('rfs:http-thrown-problem');
 
 interface MarkedRequest extends AdapterRequest {
@@ -407,56 +368,6 @@ export class ResultInterceptor
       }
     }
   }
-}
-
-/**
- * `@RfsOperation` name > `@LogResultOperation` name > `Controller.handler`.
- * @internal shared with the handler pipeline
- */
-export function routeOperationName(
-  cls: { readonly name: string },
-  handler: unknown,
-  methodName: string,
-): string {
-  if (typeof handler === 'function') {
-    const named: unknown = Reflect.getMetadata(RFS_OPERATION_METADATA, handler);
-    if (typeof named === 'string') return named;
-    const log = logMetadataOf(handler);
-    if (log !== undefined) return log.operation;
-  }
-  return `${cls.name}.${methodName}`;
-}
-
-/** @internal `@LogResultOperation` metadata of a handler. */
-export function logMetadataOf(
-  handler: unknown,
-): LogResultOperationMetadata | undefined {
-  if (typeof handler !== 'function') return undefined;
-  const meta = Reflect.getMetadata(RFS_LOG_OPERATION_METADATA, handler) as
-    LogResultOperationMetadata | undefined;
-  return typeof meta?.operation === 'string' ? meta : undefined;
-}
-
-/** @internal Names of the route handler methods of a controller class (own and inherited). */
-export function routeMethodNames(cls: new () => object): string[] {
-  const names: string[] = [];
-  for (
-    let proto: object | null = cls.prototype as object;
-    proto !== null && proto !== Object.prototype;
-    proto = Object.getPrototypeOf(proto) as object | null
-  ) {
-    for (const name of Object.getOwnPropertyNames(proto)) {
-      if (name === 'constructor' || names.includes(name)) continue;
-      const desc = Object.getOwnPropertyDescriptor(proto, name);
-      if (
-        typeof desc?.value === 'function' &&
-        Reflect.getMetadata(PATH_METADATA, desc.value) !== undefined
-      ) {
-        names.push(name);
-      }
-    }
-  }
-  return names;
 }
 
 /**
