@@ -6,32 +6,20 @@ import type {
 import type { OperationHub } from '../operations/operation-hub';
 import { isResult, type Result } from '../result/result';
 import type { ResultLogRecord } from '../result/result-log-sink';
-import { isCodedError } from '../result/rfs.error';
-import { PINO_LEVELS } from './log-levels';
 import { LogRedactor } from './log-redactor';
 import { LoggingOptions, type RfsLogLevel } from './logging.options';
+import type { PinoLoggerLike, PinoLoggerSource } from './pino-logger.source';
 import type { ResultLogError } from './result-log-entry';
+import { isSlowLine, resultLogLevel } from './result-log-level.policy';
+import {
+  type LineInput,
+  buildResultLogLine,
+  describeResultLogError,
+  resultLogMessage,
+} from './result-log-line.builder';
 
-/** The slice of a pino `Logger` that nestjs-rfs writes to (any pino logger or child fits). */
-export interface PinoLoggerLike {
-  /** Numeric value of the logger's current level. */
-  readonly levelVal: number;
-  /** Level names to numeric values. */
-  readonly levels: { readonly values: Readonly<Record<string, number>> };
-  trace(obj: object, msg?: string): void;
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-  fatal(obj: object, msg?: string): void;
-}
-
-/**
- * Where `ResultLogger` gets its pino logger: a pino logger, or nestjs-pino's `PinoLogger`
- * (whose `logger` is the request's logger inside a request, so lines carry pino-http's bindings).
- */
-export type PinoLoggerSource =
-  PinoLoggerLike | { readonly logger: PinoLoggerLike };
+export type { PinoLoggerLike, PinoLoggerSource } from './pino-logger.source';
+export { valueTypeOf } from './result-log-line.builder';
 
 /** What `ResultLogger` needs besides a logger (RfsModule passes the resolved options). */
 export interface ResultLoggerSettings {
@@ -65,27 +53,6 @@ export interface RunningOperation {
   readonly startedAt: number;
   /** Fields given at start. */
   readonly metadata?: Readonly<Record<string, unknown>>;
-}
-
-/** One line to write (an operation event plus the few things only direct calls have). */
-interface LineInput extends Pick<
-  OperationEvent,
-  | 'operation'
-  | 'outcome'
-  | 'durationMs'
-  | 'error'
-  | 'value'
-  | 'args'
-  | 'flux'
-  | 'correlationId'
-  | 'log'
-  | 'http'
-  | 'metadata'
-> {
-  readonly step?: string;
-  readonly hasValue?: boolean;
-  /** Slow decided by the caller (`logPerformance`). */
-  readonly slow?: boolean;
 }
 
 /**
@@ -339,110 +306,22 @@ export class ResultLogger implements OperationListener {
     const options = this.options;
     if (options === undefined || input.log?.silent) return;
     const logger = this.logger();
-    let level: RfsLogLevel;
-    let slow = false;
-    if (input.outcome === 'ok') {
-      level = input.log?.level ?? options.level;
-      slow =
-        input.slow ?? input.durationMs > (input.log?.slowMs ?? options.slowMs);
-      if (slow) {
-        if (PINO_LEVELS[level] < PINO_LEVELS.warn) level = 'warn';
-      } else {
-        if (!isEnabled(logger, level)) return;
-        const rate = input.log?.sampleRate ?? options.sampleRate;
-        if (rate < 1 && !(this.random() < rate)) return;
-      }
-    } else {
-      level =
-        input.outcome === 'err'
-          ? (input.log?.errLevel ?? options.errLevel)
-          : 'error';
-    }
-    if (!isEnabled(logger, level)) return;
-    const line = this.build(input, slow);
-    logger[level](line, messageOf(input, slow));
-  }
-
-  private build(input: LineInput, slow: boolean): Record<string, unknown> {
-    const store = CorrelationContext.storage.getStore();
-    const line: Record<string, unknown> = {};
-    if (store !== undefined && store.fields.size > 0) {
-      for (const [k, v] of store.fields)
-        line[k] = this.redactor.isRedactedKey(k)
-          ? '[Redacted]'
-          : this.redactor.redact(v);
-    }
-    line.service = this.service;
-    line.environment = this.environment;
-    line.correlationId = store?.id ?? input.correlationId ?? null;
-    line.operation = input.operation;
-    if (input.step !== undefined) line.step = input.step;
-    line.outcome = input.outcome;
-    line.durationMs = round3(input.durationMs);
-    if (input.outcome === 'ok') {
-      if (input.hasValue !== false && input.flux === undefined)
-        line.valueType = valueTypeOf(input.value);
-    } else if (input.error !== undefined || input.outcome === 'defect') {
-      line.error = this.describeError(input.error, input.outcome === 'defect');
-    }
-    if (slow) line.slow = true;
-    if (input.metadata !== undefined)
-      line.metadata = this.redactor.redact(input.metadata);
-    if (input.log?.includeArgs && input.args !== undefined)
-      line.args = this.redactor.redact(input.args);
-    if (input.log?.includeResult && input.outcome === 'ok')
-      line.result = this.redactor.redact(input.value);
-    if (input.flux !== undefined)
-      line.flux = { ok: input.flux.ok, err: input.flux.err };
-    if (input.http !== undefined)
-      line.http = {
-        method: input.http.method,
-        route: input.http.route,
-        status: input.http.status,
-      };
-    return line;
+    const slow = input.outcome === 'ok' && isSlowLine(input, options);
+    const level = resultLogLevel(input, slow, options, logger, this.random);
+    if (level === undefined) return;
+    const line = buildResultLogLine(
+      input,
+      slow,
+      this.redactor,
+      this.service,
+      this.environment,
+    );
+    logger[level](line, resultLogMessage(input, slow));
   }
 
   /** The error part of a line: type, code, message; stack for defects; redacted details. */
   describeError(error: unknown, defect: boolean): ResultLogError {
-    const r = this.redactor;
-    try {
-      if (error instanceof Error) {
-        const code = readCode(error);
-        const details = readDetails(error);
-        return {
-          type: safeString(() => error.name) || 'Error',
-          code: code ?? (defect ? 'DEFECT' : 'UNKNOWN'),
-          message: r.truncate(safeString(() => error.message)),
-          ...(defect
-            ? { stack: r.truncate(safeString(() => error.stack ?? '')) }
-            : {}),
-          ...(details !== undefined ? { details: r.redact(details) } : {}),
-        };
-      }
-      if (isCodedError(error)) {
-        const details = readDetails(error);
-        return {
-          type: valueTypeOf(error),
-          code: error.code,
-          message: r.truncate(
-            typeof error.message === 'string' ? error.message : error.code,
-          ),
-          ...(details !== undefined ? { details: r.redact(details) } : {}),
-        };
-      }
-      const message =
-        typeof error === 'string'
-          ? error
-          : (JSON.stringify(r.redact(error)) ?? String(error));
-      return {
-        type: valueTypeOf(error),
-        code: defect ? 'DEFECT' : 'UNKNOWN',
-        message: r.truncate(message),
-      };
-    } catch {
-      return { type: 'unknown', code: 'UNKNOWN', message: '[Unserializable]' };
-    }
+    return describeResultLogError(error, defect, this.redactor);
   }
 
   private logger(): PinoLoggerLike {
@@ -500,63 +379,4 @@ function eventOf(
     correlationId,
     metadata,
   };
-}
-
-function isEnabled(logger: PinoLoggerLike, level: RfsLogLevel): boolean {
-  const v = logger.levels.values[level];
-  return v !== undefined && v >= logger.levelVal;
-}
-
-function round3(ms: number): number {
-  return Number.isFinite(ms) ? Math.round(ms * 1000) / 1000 : 0;
-}
-
-/** A message without numbers, so log tools can group lines by it (`durationMs` has the time). */
-function messageOf(input: LineInput, slow: boolean): string {
-  const step = input.step !== undefined ? ` step ${input.step}` : '';
-  return `${input.operation}${step} ${input.outcome}${slow ? ' (slow)' : ''}`;
-}
-
-/** `string`, `number`, `array`, `null`, `undefined`, a class name, or `object`. */
-export function valueTypeOf(value: unknown): string {
-  if (value === null) return 'null';
-  const t = typeof value;
-  if (t !== 'object') return t;
-  if (Array.isArray(value)) return 'array';
-  try {
-    const name = (
-      Object.getPrototypeOf(value) as { constructor?: { name?: unknown } }
-    )?.constructor?.name;
-    return typeof name === 'string' && name !== '' && name !== 'Object'
-      ? name
-      : 'object';
-  } catch {
-    return 'object';
-  }
-}
-
-function readCode(error: Error): string | undefined {
-  try {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' ? code : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function readDetails(error: object): unknown {
-  try {
-    return (error as { details?: unknown }).details;
-  } catch {
-    return undefined;
-  }
-}
-
-function safeString(read: () => unknown): string {
-  try {
-    const v = read();
-    return typeof v === 'string' ? v : String(v ?? '');
-  } catch {
-    return '';
-  }
 }
