@@ -27,8 +27,6 @@ import { MetricsOptions } from './metrics.options';
 import type { MetricWindow, OperationMetrics } from './operation-metrics';
 import {
   OperationStats,
-  type CounterSeries,
-  type PromChildren,
   type OperationHistoryPoint,
   emptyOperationMetrics,
   outcomeRates,
@@ -39,10 +37,22 @@ import {
   loadPromClient,
   onCounterRead,
 } from './prometheus-metrics';
+import {
+  OVERFLOW_LABEL,
+  ResultMetricsCardinality,
+} from './result-metrics.cardinality';
+import {
+  errorCodeSeries,
+  flushOperationSeries,
+  operationSeries,
+  recordHttpSeries,
+  resetRfsPromMetrics,
+  zeroCorrelationRejections,
+  zeroOperationSeries,
+} from './result-metrics.prometheus';
 import { WINDOW_LAYOUTS, isMetricWindow } from './window-ring';
 
-/** Label value that replaces operations and error codes beyond the cardinality limits. */
-export const OVERFLOW_LABEL = '__other__';
+export { OVERFLOW_LABEL } from './result-metrics.cardinality';
 
 /** Options of {@link ResultMetricsCollector.record}. */
 export interface RecordOptions {
@@ -70,8 +80,6 @@ export interface MetricsSummary extends Pick<
 
 /** Routes of nestjs-rfs and @willsoto/nestjs-prometheus, announced by the HTTP interceptor. */
 const INTERNAL_OPERATION = /^(RfsDashboardController|PrometheusController)\./;
-
-const OUTCOMES: readonly OperationOutcome[] = ['ok', 'err', 'defect'];
 
 /** Error code of a failed event: the error's `code`, else none. */
 function errorCodeOf(error: unknown): string | undefined {
@@ -108,9 +116,7 @@ export class ResultMetricsCollector
   private readonly logger = new Logger('RfsMetrics');
   private readonly ops = new Map<string, OperationStats>();
   private readonly prom: RfsPromMetrics | undefined;
-  private readonly maxOperations: number;
-  private readonly maxErrorCodes: number;
-  private operationsWarned = false;
+  private readonly cardinality: ResultMetricsCardinality;
   private removeListener: (() => void) | undefined;
   private removeRejections: (() => void) | undefined;
   /** Set while `rfs_operations_total` increments are handed over at each read. */
@@ -123,8 +129,11 @@ export class ResultMetricsCollector
     @Optional() @Inject(RFS_METRICS_REGISTRY) registry?: Registry,
   ) {
     const metrics = options.metrics || new MetricsOptions();
-    this.maxOperations = metrics.maxOperations;
-    this.maxErrorCodes = metrics.maxErrorCodes;
+    this.cardinality = new ResultMetricsCardinality(
+      metrics.maxOperations,
+      metrics.maxErrorCodes,
+      this.logger,
+    );
     if (options.metrics !== false) {
       const client = loadPromClient();
       this.prom = createRfsPromMetrics(
@@ -145,7 +154,7 @@ export class ResultMetricsCollector
       this.removeListener = this.hub.addListener(this);
     const rejections = this.prom?.correlationRejections;
     if (rejections && this.removeRejections === undefined) {
-      this.zeroRejections();
+      zeroCorrelationRejections(this.prom!);
       this.removeRejections = CorrelationRejections.subscribe(
         (r: CorrelationRejection) => rejections.inc({ source: r.source }),
       );
@@ -179,7 +188,8 @@ export class ResultMetricsCollector
         correlationId: event.correlationId,
       });
       if (event.flux) this.recordFlux(event.operation, event.flux);
-      if (event.http && this.prom?.httpRequests) this.recordHttp(event);
+      if (event.http && this.prom?.httpRequests)
+        recordHttpSeries(this.prom, event);
     } catch (e) {
       this.logger.error(`Could not record operation metrics: ${String(e)}`);
     }
@@ -205,7 +215,8 @@ export class ResultMetricsCollector
       const stats = this.stats(operation);
       const ms = durationMs > 0 && Number.isFinite(durationMs) ? durationMs : 0;
       let code: string | undefined;
-      if (outcome === 'err') code = this.errorCode(stats, options?.errorCode);
+      if (outcome === 'err')
+        code = this.cardinality.errorCode(stats, options?.errorCode);
       const now = this.clock.now();
       stats.add(
         now,
@@ -223,12 +234,15 @@ export class ResultMetricsCollector
       }
       const prom = this.prom;
       if (prom) {
-        const children = (stats.prom ??= this.children(stats.operation));
+        const children = (stats.prom ??= operationSeries(
+          prom,
+          stats.operation,
+        ));
         const i = outcome === 'ok' ? 0 : outcome === 'err' ? 1 : 2;
         const series =
           code === undefined
             ? children.counters[i]
-            : this.errorSeries(children, stats.operation, code);
+            : errorCodeSeries(prom, children, stats.operation, code);
         // The counter takes the increment at its next read (scrape or get()): one label hash
         // less per call. Without the read hook (a counter made elsewhere) it is incremented now.
         if (this.removeFlush) series.pending++;
@@ -332,36 +346,9 @@ export class ResultMetricsCollector
   reset(): void {
     const known = [...this.ops.keys()];
     this.ops.clear();
-    this.operationsWarned = false;
-    if (this.prom) {
-      this.prom.operations.reset();
-      this.prom.duration.reset();
-      this.prom.fluxItems.reset();
-      this.prom.correlationRejections.reset();
-      this.prom.httpRequests?.reset();
-      this.prom.httpDuration?.reset();
-      this.zeroRejections();
-    }
+    this.cardinality.reset();
+    if (this.prom) resetRfsPromMetrics(this.prom);
     for (const op of known) this.stats(op);
-  }
-
-  private zeroRejections(): void {
-    for (const source of ['header', 'traceparent', 'message'])
-      this.prom?.correlationRejections.inc({ source }, 0);
-  }
-
-  private recordHttp(event: OperationEvent): void {
-    const http = event.http!;
-    const labels = {
-      method: http.method.toUpperCase(),
-      route: http.route,
-      status: String(http.status),
-    };
-    this.prom!.httpRequests!.inc(labels);
-    this.prom!.httpDuration!.observe(
-      labels,
-      Math.max(0, event.durationMs) / 1000,
-    );
   }
 
   private checkWindow(window: unknown): MetricWindow {
@@ -377,99 +364,19 @@ export class ResultMetricsCollector
     const known = this.ops.get(operation);
     if (known) return known;
     let name = operation;
-    if (this.ops.size >= this.maxOperations) {
-      if (!this.operationsWarned) {
-        this.operationsWarned = true;
-        this.logger.warn(
-          `More than metrics.maxOperations (${this.maxOperations}) distinct operations: ` +
-            `"${operation}" and later new ones are recorded as "${OVERFLOW_LABEL}". ` +
-            'Raise metrics.maxOperations or name operations by route template, not by raw URL.',
-        );
-      }
+    if (!this.cardinality.admitsOperation(operation, this.ops.size)) {
       name = OVERFLOW_LABEL;
       const other = this.ops.get(name);
       if (other) return other;
     }
     const stats = new OperationStats(name);
     this.ops.set(name, stats);
-    const prom = this.prom;
-    if (prom) {
-      for (const outcome of OUTCOMES) {
-        prom.operations.inc({ operation: name, outcome, error_code: '' }, 0);
-        prom.duration.zero({ operation: name, outcome });
-      }
-    }
+    if (this.prom) zeroOperationSeries(this.prom, name);
     return stats;
-  }
-
-  private errorCode(
-    stats: OperationStats,
-    code: string | undefined,
-  ): string | undefined {
-    if (code === undefined || stats.errorCodes.has(code)) return code;
-    if (stats.errorCodes.size < this.maxErrorCodes) {
-      stats.errorCodes.add(code);
-      return code;
-    }
-    if (!stats.errorCodesWarned) {
-      stats.errorCodesWarned = true;
-      this.logger.warn(
-        `Operation "${stats.operation}" has more than metrics.maxErrorCodes (${this.maxErrorCodes}) ` +
-          `distinct error codes: "${code}" and later new ones are recorded as "${OVERFLOW_LABEL}". ` +
-          'Error codes should be a small fixed set; put variable data in the error details.',
-      );
-    }
-    return OVERFLOW_LABEL;
-  }
-
-  private children(operation: string): PromChildren {
-    const p = this.prom!;
-    return {
-      counters: OUTCOMES.map((outcome) => ({
-        child: p.operations.labels({ operation, outcome, error_code: '' }),
-        pending: 0,
-      })),
-      durations: OUTCOMES.map((outcome) =>
-        p.duration.labels({ operation, outcome }),
-      ),
-      errors: new Map(),
-    };
-  }
-
-  private errorSeries(
-    children: PromChildren,
-    operation: string,
-    code: string,
-  ): CounterSeries {
-    let c = children.errors.get(code);
-    if (!c) {
-      c = {
-        child: this.prom!.operations.labels({
-          operation,
-          outcome: 'err',
-          error_code: code,
-        }),
-        pending: 0,
-      };
-      children.errors.set(code, c);
-    }
-    return c;
   }
 
   /** Hands the counted increments to prom-client (run before every read of the counter). */
   private flush(): void {
-    for (const stats of this.ops.values()) {
-      const children = stats.prom;
-      if (!children) continue;
-      for (const series of children.counters) flushSeries(series);
-      for (const series of children.errors.values()) flushSeries(series);
-    }
-  }
-}
-
-function flushSeries(series: CounterSeries): void {
-  if (series.pending > 0) {
-    series.child.inc(series.pending);
-    series.pending = 0;
+    flushOperationSeries(this.ops.values());
   }
 }
