@@ -1,12 +1,6 @@
 import { err, ok, type Result } from '../result/result';
 import { MonoResult } from '../result/mono-result';
-import {
-  RfsAssertionError,
-  deepEqual,
-  diff,
-  failureMessage,
-  show,
-} from './rfs-assertion.error';
+import { show } from './rfs-assertion.error';
 import type {
   AnyFunction,
   FluxMethodKey,
@@ -21,45 +15,31 @@ import type {
   ResultMethodKey,
   ServiceClass,
 } from './mock.types';
-import { detectReturnKind, toFlux, wrapResult } from './mock-return-kind';
+import { toFlux, wrapResult } from './mock-return-kind';
 import { delayedMono } from './delayed-mono';
+import {
+  assertMockCalled,
+  assertMockCalledOnce,
+  assertMockCalledWith,
+  assertMockNotCalled,
+} from './mock-call.assertions';
+import {
+  MOCK_HIDDEN_LIFECYCLE_HOOKS,
+  checkMockResult,
+  collectMockedMethods,
+  type MockedMethod,
+  mockedMethodStub,
+  resetMockedMethod,
+} from './mocked-method';
+import { RfsMockError } from './rfs-mock.error';
 
-/** A mis-configured or mis-used mock (unknown method, exhausted sequence, no behaviour). */
-export class RfsMockError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RfsMockError';
-  }
-}
+export { RfsMockError } from './rfs-mock.error';
 
 /** Options of `returnsMonoOk` / `returnsMonoErr`. */
 export interface MockMonoOptions {
   /** Resolve after this many ms (a `setTimeout`, so Jest fake timers drive it). Default 0: at once. */
   delayMs?: number;
 }
-
-/** What a stub does on a call: produces the method's return value. */
-type Reply = (self: unknown, args: unknown[]) => unknown;
-
-interface MethodState {
-  readonly name: string;
-  /** The real implementation, captured once from the prototype (never the stub). */
-  readonly original: AnyFunction;
-  kind: MockReturnKind;
-  sequence: Reply[] | undefined;
-  position: number;
-  fallback: Reply | undefined;
-  readonly calls: unknown[][];
-}
-
-/** Nest lifecycle hooks: hidden on the mock so Nest never runs the real ones on it. */
-const LIFECYCLE_HOOKS = [
-  'onModuleInit',
-  'onApplicationBootstrap',
-  'onModuleDestroy',
-  'beforeApplicationShutdown',
-  'onApplicationShutdown',
-];
 
 const mockers = new WeakMap<object, ResultServiceMocker<object>>();
 
@@ -92,7 +72,7 @@ export class ResultServiceMocker<T extends object, S extends string = never> {
   readonly instance: T;
   /** The mocked class (the token to override). */
   readonly token: ServiceClass<T>;
-  private readonly methods = new Map<string, MethodState>();
+  private readonly methods: Map<string, MockedMethod>;
   private lastSequence: string | undefined;
 
   constructor(serviceClass: ServiceClass<T>) {
@@ -104,20 +84,9 @@ export class ResultServiceMocker<T extends object, S extends string = never> {
     this.token = serviceClass;
     const proto = serviceClass.prototype as object;
     const instance = Object.create(proto) as Record<string, unknown>;
-    for (const [name, original] of collectMethods(proto)) {
-      const state: MethodState = {
-        name,
-        original,
-        kind: detectReturnKind(proto, name, original),
-        sequence: undefined,
-        position: 0,
-        fallback: undefined,
-        calls: [],
-      };
-      this.methods.set(name, state);
-      instance[name] = this.stubFor(state);
-    }
-    for (const hook of LIFECYCLE_HOOKS) instance[hook] = undefined;
+    this.methods = collectMockedMethods(serviceClass.name, proto);
+    for (const [name, m] of this.methods) instance[name] = mockedMethodStub(m);
+    for (const hook of MOCK_HIDDEN_LIFECYCLE_HOOKS) instance[hook] = undefined;
     this.instance = instance as T;
     mockers.set(this.instance, this as unknown as ResultServiceMocker<object>);
   }
@@ -200,7 +169,7 @@ export class ResultServiceMocker<T extends object, S extends string = never> {
   ): ResultServiceMocker<T, K> {
     const s = this.configure(method);
     s.sequence = results.map((r) => {
-      checkResult(r, `returnsSequence('${method}')`);
+      checkMockResult(r, `returnsSequence('${method}')`);
       return () => wrapResult(r, s.kind);
     });
     this.lastSequence = method;
@@ -218,7 +187,7 @@ export class ResultServiceMocker<T extends object, S extends string = never> {
         'ResultServiceMocker.otherwise(result) must follow returnsSequence(method, results).',
       );
     }
-    checkResult(result, `otherwise() after returnsSequence('${method}')`);
+    checkMockResult(result, `otherwise() after returnsSequence('${method}')`);
     const s = this.state(method);
     s.fallback = () => wrapResult(result, s.kind);
     this.lastSequence = undefined;
@@ -288,49 +257,25 @@ export class ResultServiceMocker<T extends object, S extends string = never> {
 
   /** Forgets recorded calls, keeps behaviours (sequences restart). */
   clearCalls(): this {
-    for (const s of this.methods.values()) {
-      s.calls.length = 0;
-      s.position = 0;
-    }
+    for (const s of this.methods.values()) resetMockedMethod(s, false);
     return this;
   }
 
   /** Forgets recorded calls and every configured behaviour. */
   reset(): ResultServiceMocker<T> {
-    for (const s of this.methods.values()) {
-      s.calls.length = 0;
-      s.position = 0;
-      s.sequence = undefined;
-      s.fallback = undefined;
-    }
+    for (const s of this.methods.values()) resetMockedMethod(s, true);
     this.lastSequence = undefined;
     return this as ResultServiceMocker<T>;
   }
 
   /** Asserts `method` was called at least once. */
   assertCalled<K extends MethodKey<T>>(method: K): void {
-    const s = this.state(method);
-    if (s.calls.length === 0) {
-      throw new RfsAssertionError(
-        `Expected ${this.label(s)} to have been called, but it was never called.`,
-        s.calls,
-      );
-    }
+    assertMockCalled(this.state(method));
   }
 
   /** Asserts `method` was called exactly once. */
   assertCalledOnce<K extends MethodKey<T>>(method: K): void {
-    const s = this.state(method);
-    if (s.calls.length !== 1) {
-      throw new RfsAssertionError(
-        failureMessage(
-          `Expected ${this.label(s)} to have been called once, but it was called ${times(s.calls.length)}.`,
-          [['Calls', listCalls(s.calls)]],
-        ),
-        s.calls,
-        1,
-      );
-    }
+    assertMockCalledOnce(this.state(method));
   }
 
   /** Asserts some call of `method` had exactly these arguments (strict deep equality). */
@@ -338,40 +283,12 @@ export class ResultServiceMocker<T extends object, S extends string = never> {
     method: K,
     ...args: MethodArgs<T, K>
   ): void {
-    const s = this.state(method);
-    if (s.calls.some((call) => deepEqual(call, args))) return;
-    const last = s.calls[s.calls.length - 1];
-    throw new RfsAssertionError(
-      failureMessage(
-        s.calls.length === 0
-          ? `Expected ${this.label(s)} to have been called with ${show(args)}, but it was never called.`
-          : `Expected ${this.label(s)} to have been called with ${show(args)}, but no call matched.`,
-        [
-          ['Calls', listCalls(s.calls)],
-          [
-            'Difference from the last call (- expected, + actual)',
-            last === undefined ? undefined : diff(last, args),
-          ],
-        ],
-      ),
-      s.calls,
-      args,
-    );
+    assertMockCalledWith(this.state(method), args);
   }
 
   /** Asserts `method` was never called. */
   assertNotCalled<K extends MethodKey<T>>(method: K): void {
-    const s = this.state(method);
-    if (s.calls.length > 0) {
-      throw new RfsAssertionError(
-        failureMessage(
-          `Expected ${this.label(s)} not to have been called, but it was called ${times(s.calls.length)}.`,
-          [['Calls', listCalls(s.calls)]],
-        ),
-        s.calls,
-        0,
-      );
-    }
+    assertMockNotCalled(this.state(method));
   }
 
   private always(method: string, result: Result<unknown, unknown>): this {
@@ -395,7 +312,7 @@ export class ResultServiceMocker<T extends object, S extends string = never> {
   }
 
   /** Starts a new configuration of `method`: it replaces what was configured before. */
-  private configure(method: string): MethodState {
+  private configure(method: string): MockedMethod {
     const s = this.state(method);
     s.sequence = undefined;
     s.position = 0;
@@ -404,7 +321,7 @@ export class ResultServiceMocker<T extends object, S extends string = never> {
     return s;
   }
 
-  private state(method: string): MethodState {
+  private state(method: string): MockedMethod {
     const s = this.methods.get(method);
     if (s === undefined) {
       throw new RfsMockError(
@@ -414,38 +331,6 @@ export class ResultServiceMocker<T extends object, S extends string = never> {
       );
     }
     return s;
-  }
-
-  private stubFor(s: MethodState): (...args: unknown[]) => unknown {
-    const reply = (self: unknown, args: unknown[]): unknown =>
-      this.reply(s, self, args);
-    // A plain function (not an arrow) so `this` is whatever the caller bound, like the original.
-    const stub = function (this: unknown, ...args: unknown[]): unknown {
-      s.calls.push(args);
-      return reply(this, args);
-    };
-    Object.defineProperty(stub, 'name', { value: s.name });
-    return stub;
-  }
-
-  private reply(s: MethodState, self: unknown, args: unknown[]): unknown {
-    if (s.sequence !== undefined && s.position < s.sequence.length) {
-      return s.sequence[s.position++](self, args);
-    }
-    if (s.fallback !== undefined) return s.fallback(self, args);
-    if (s.sequence !== undefined) {
-      throw new RfsMockError(
-        `ResultServiceMocker: ${this.label(s)} was called ${times(s.calls.length)}, but returnsSequence('${s.name}', …) holds ${s.sequence.length} result(s) and no otherwise(result) follows it.`,
-      );
-    }
-    throw new RfsMockError(
-      `ResultServiceMocker: ${this.label(s)} was called, but no behaviour is configured for it. ` +
-        `Configure it with returnsOk('${s.name}', value), returnsErr, returnsSequence, returnsMonoOk, returnsFlux, throws or callsThrough.`,
-    );
-  }
-
-  private label(s: MethodState): string {
-    return `${this.token.name}.${s.name}`;
   }
 }
 
@@ -469,45 +354,4 @@ export function mockResultService<T extends object>(
   const mocker = new ResultServiceMocker(serviceClass);
   configure?.(mocker);
   return mocker.instance;
-}
-
-function collectMethods(proto: object): Map<string, AnyFunction> {
-  const out = new Map<string, AnyFunction>();
-  for (
-    let p: object | null = proto;
-    p !== null && p !== Object.prototype;
-    p = Object.getPrototypeOf(p) as object | null
-  ) {
-    for (const name of Object.getOwnPropertyNames(p)) {
-      if (name === 'constructor' || out.has(name)) continue;
-      if (LIFECYCLE_HOOKS.includes(name)) continue;
-      const d = Object.getOwnPropertyDescriptor(p, name);
-      // Getters are left alone: reading one must not run code.
-      if (d && typeof d.value === 'function') {
-        out.set(name, d.value as AnyFunction);
-      }
-    }
-  }
-  return out;
-}
-
-function checkResult(value: unknown, where: string): void {
-  if (
-    typeof value !== 'object' ||
-    value === null ||
-    typeof (value as { isOk?: unknown }).isOk !== 'function'
-  ) {
-    throw new RfsMockError(
-      `ResultServiceMocker.${where}: expected Results (ok(...) / err(...)), but received ${show(value)}.`,
-    );
-  }
-}
-
-function times(n: number): string {
-  return n === 1 ? '1 time' : `${n} times`;
-}
-
-function listCalls(calls: readonly unknown[][]): string | undefined {
-  if (calls.length === 0) return '(none)';
-  return calls.map((args, i) => `${i + 1}. ${show(args)}`).join('\n');
 }
