@@ -11,14 +11,7 @@ import { ModulesContainer } from '@nestjs/core';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import {
-  isObservable,
-  lastValueFrom,
-  map,
-  mergeMap,
-  Observable,
-  of,
-} from 'rxjs';
+import { isObservable, lastValueFrom, map, Observable, of } from 'rxjs';
 import {
   CorrelationContext,
   type CorrelationStore,
@@ -68,7 +61,11 @@ import {
   routeOf,
 } from './route-metadata';
 import { isFluxResult, isMonoResult } from './result-kinds';
-import { resultToMessageEvent, toSse } from './sse';
+import {
+  type SseEventCounts,
+  sseResponse,
+  type SseResponseListener,
+} from './sse-response';
 
 /**
  * A response the handler pipeline prepared for a route whose status differs from the route's
@@ -344,7 +341,9 @@ function makeWrapper(
 }
 
 /** One request through the handler pipeline. */
-class HandlerCall implements RouteHandlerClaim, NdjsonListener {
+class HandlerCall
+  implements RouteHandlerClaim, NdjsonListener, SseResponseListener
+{
   readonly start = performance.now();
   /** {@link RouteHandlerClaim}: the handler's `@LogResultOperation` metadata. */
   readonly logMetadata: LogResultOperationMetadata | undefined;
@@ -583,43 +582,24 @@ class HandlerCall implements RouteHandlerClaim, NdjsonListener {
   private sse(source: Observable<unknown>): Observable<unknown> {
     const counts = { ok: 0, err: 0 };
     this.fluxCounts = counts;
-    const problems = this.pipeline.problems;
     this.stopWatch?.();
-    return new Observable<unknown>((subscriber) => {
-      const sub = source
-        .pipe(
-          mergeMap((value) =>
-            isFluxResult(value)
-              ? toSse(value, problems)
-              : of(
-                  isResult(value)
-                    ? resultToMessageEvent(value, problems)
-                    : value,
-                ),
-          ),
-        )
-        .subscribe({
-          next: (event) => {
-            if ((event as { type?: unknown } | null)?.type === 'error')
-              counts.err++;
-            else counts.ok++;
-            subscriber.next(event);
-          },
-          error: (error: unknown) => {
-            this.failure = error;
-            this.finish('defect', this.route.status);
-            subscriber.error(error);
-          },
-          complete: () => {
-            this.finish(counts.err > 0 ? 'err' : 'ok', this.route.status);
-            subscriber.complete();
-          },
-        });
-      return () => {
-        sub.unsubscribe();
-        this.finish(counts.err > 0 ? 'err' : 'ok', this.route.status);
-      };
-    });
+    return sseResponse(source, this.pipeline.problems, counts, this);
+  }
+
+  /** {@link SseResponseListener}: the handler's stream failed. */
+  sseFailed(error: unknown): void {
+    this.failure = error;
+    this.finish('defect', this.route.status);
+  }
+
+  /** {@link SseResponseListener}: the handler's stream completed. */
+  sseCompleted(counts: SseEventCounts): void {
+    this.finish(counts.err > 0 ? 'err' : 'ok', this.route.status);
+  }
+
+  /** {@link SseResponseListener}: the client went away (or the stream ended). */
+  sseClosed(counts: SseEventCounts): void {
+    this.finish(counts.err > 0 ? 'err' : 'ok', this.route.status);
   }
 
   // Finishing ----------------------------------------------------------------------------

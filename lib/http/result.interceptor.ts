@@ -12,13 +12,7 @@ import {
 import { SSE_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import { performance } from 'node:perf_hooks';
-import {
-  mergeMap,
-  Observable,
-  of,
-  type Subscriber,
-  type Subscription,
-} from 'rxjs';
+import { Observable, type Subscriber, type Subscription } from 'rxjs';
 import { CorrelationContext } from '../correlation/correlation-context';
 import { correlationStoreOf } from '../correlation/correlation.middleware';
 import type { LogResultOperationMetadata } from '../logging/log-result-operation.decorator';
@@ -59,7 +53,11 @@ import {
 } from './problem-details';
 import type { FluxResult } from '../result/flux-result';
 import { isFluxResult, isMonoResult } from './result-kinds';
-import { resultToMessageEvent, toSse } from './sse';
+import {
+  type SseEventCounts,
+  sseResponse,
+  type SseResponseListener,
+} from './sse-response';
 import {
   isUntracked,
   logMetadataOf,
@@ -374,7 +372,7 @@ export class ResultInterceptor
  * One request through ResultInterceptor: the Observer of the handler's Observable and the
  * teardown of what it started. One object per request instead of a closure per step.
  */
-class HttpCall implements RouteHandlerClaim {
+class HttpCall implements RouteHandlerClaim, SseResponseListener {
   readonly start = performance.now();
   /** {@link RouteHandlerClaim}: the handler's `@LogResultOperation` metadata. */
   readonly logMetadata: LogResultOperationMetadata | undefined;
@@ -607,43 +605,25 @@ class HttpCall implements RouteHandlerClaim {
   sse(source: Observable<unknown>): Observable<unknown> {
     const counts = { ok: 0, err: 0 };
     this.fluxCounts = counts;
-    return new Observable<unknown>((subscriber) => {
-      const sub = source
-        .pipe(
-          mergeMap((value) =>
-            isFluxResult(value)
-              ? toSse(value, this.owner.problems)
-              : of(
-                  isResult(value)
-                    ? resultToMessageEvent(value, this.owner.problems)
-                    : value,
-                ),
-          ),
-        )
-        .subscribe({
-          next: (event) => {
-            if ((event as { type?: unknown } | null)?.type === 'error')
-              counts.err++;
-            else counts.ok++;
-            subscriber.next(event);
-          },
-          error: (error: unknown) => {
-            this.outcome = 'defect';
-            this.failure = error;
-            this.emitOnce();
-            subscriber.error(error);
-          },
-          complete: () => {
-            if (counts.err > 0) this.outcome = 'err';
-            this.emitOnce();
-            subscriber.complete();
-          },
-        });
-      return () => {
-        sub.unsubscribe();
-        this.emitOnce();
-      };
-    });
+    return sseResponse(source, this.owner.problems, counts, this);
+  }
+
+  /** {@link SseResponseListener}: the handler's stream failed. */
+  sseFailed(error: unknown): void {
+    this.outcome = 'defect';
+    this.failure = error;
+    this.emitOnce();
+  }
+
+  /** {@link SseResponseListener}: the handler's stream completed. */
+  sseCompleted(counts: SseEventCounts): void {
+    if (counts.err > 0) this.outcome = 'err';
+    this.emitOnce();
+  }
+
+  /** {@link SseResponseListener}: the client went away (or the stream ended). */
+  sseClosed(): void {
+    this.emitOnce();
   }
 
   private emitOnce(): void {
