@@ -1,605 +1,94 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { setMaxListeners } from 'node:events';
 import { Observable } from 'rxjs';
-import { Err, Ok, isResult, type Result } from './result';
-import { RfsError } from './rfs.error';
+import { Err, Ok, type Result } from './result';
+import type { RfsError } from './rfs.error';
 import {
-  emitResultLog,
-  type ResultLogLevel,
-  type ResultLogRecord,
-} from './result-log-sink';
-import type { OperationOutcome } from './outcome';
+  ambientSignals,
+  signalOf,
+  type AbortSignalSource,
+} from './mono-result.ambient-signal';
+import {
+  FLAT_MAP_WHERE,
+  FREE_RUN,
+  FROM_ASYNC_META,
+  FROM_ASYNC_WHERE,
+  KIND_CUSTOM,
+  KIND_FLAT_MAP,
+  KIND_MAP,
+  KIND_THUNK,
+  SHARED_META,
+  SOURCE_META,
+  callObserver,
+  isThenable,
+  metaFor,
+  newContext,
+  newMeta,
+  runMono,
+  sourceOf,
+  toStep,
+  type ResultSource,
+  type RunContext,
+  type Source,
+  type Step,
+  type StepMeta,
+  type StepNode,
+} from './mono-result.run-loop';
+import {
+  checkNonNegative,
+  type CacheOptions,
+  type CombineOptions,
+  type LogPerformanceOptions,
+  type LogStepOptions,
+  type RetryOptions,
+  type TimeoutOptions,
+} from './mono-result.options';
+import {
+  cacheSource,
+  retrySource,
+  timeoutSource,
+} from './mono-result.resilience';
+import {
+  logErrorSource,
+  logPerformanceSource,
+  logStepSource,
+} from './mono-result.logging';
+import {
+  combine,
+  type AnyMono,
+  type ErrOf,
+  type MonoErrType,
+  type MonoInput,
+  type MonoOkType,
+  type OkShape,
+  type ResultShape,
+} from './mono-result.combinators';
 
-/** Time marks of one run, shared by every step of that run (see `logStep`). */
-interface RunTiming {
-  /** `performance.now()` when the run (or its first logged mono) started. */
-  readonly start: number;
-  /** When the previous logged step ended (or `start`). */
-  mark: number;
-}
-
-/** State of one run: the cancellation signal and the timing marks. */
-interface RunContext {
-  readonly signal: AbortSignal;
-  /**
-   * Set when a mono with log methods starts running: reading the clock costs more than a
-   * whole synchronous chain, so runs without logging never do.
-   */
-  timing: RunTiming | undefined;
-}
-
-/** What a source produces: a Result right away, or later. */
-type Step<T, E> = Result<T, E> | Promise<Result<T, E>>;
-/** The body of a MonoResult: called once per run. */
-type Source<T, E> = (ctx: RunContext) => Step<T, E>;
-
-type AnyResult = Result<unknown, unknown>;
-
-/** Step kinds the run loop executes inline (no closure per step). */
-const KIND_CUSTOM = 0; // fn(previous Result, ctx)
-const KIND_MAP = 1; // fn(value) on Ok
-const KIND_FLAT_MAP = 2; // fn(value) on Ok → Result | MonoResult | Promise
-const KIND_THUNK = 3; // fn(signal) → Result | Promise of a Result (fromAsync)
-
-/** What kind of step a node is; shared by every node of the same kind (see `metaFor`). */
-interface StepMeta {
-  readonly kind: number;
-  /** True when the chain up to this step holds log methods (runs then read the clock). */
-  readonly timed: boolean;
-  /** Set when the promise the step returns comes from user code: its value is checked. */
-  readonly where: string | undefined;
-  /** `fromPromise`: the promise holds a plain value (→ Ok) and rejections are mapped. */
-  readonly raw: boolean;
-  /** Maps a rejection of the promise the step returns to an error (→ Err), not a defect. */
-  readonly mapReject: ((cause: unknown) => unknown) | undefined;
-}
-
-/**
- * One step of a chain (every MonoResult is one: the last step, linked to the previous ones).
- * A step returns a Result, or a native Promise that the run loop awaits.
- */
-interface StepNode {
-  readonly fn: (x: never, ctx: RunContext) => unknown;
-  readonly meta: StepMeta;
-}
-
-const FLAT_MAP_WHERE = 'MonoResult.flatMap callback';
-
-function newMeta(
-  kind: number,
-  timed: boolean,
-  where: string | undefined,
-  raw = false,
-  mapReject: ((cause: unknown) => unknown) | undefined = undefined,
-): StepMeta {
-  return { kind, timed, where, raw, mapReject };
-}
-
-/** Shared metas of the common steps, by kind then `timed` (a chain allocates one per step). */
-const SHARED_META: readonly (readonly [StepMeta, StepMeta])[] = [
-  [
-    newMeta(KIND_CUSTOM, false, undefined),
-    newMeta(KIND_CUSTOM, true, undefined),
-  ],
-  [newMeta(KIND_MAP, false, undefined), newMeta(KIND_MAP, true, undefined)],
-  [
-    newMeta(KIND_FLAT_MAP, false, FLAT_MAP_WHERE),
-    newMeta(KIND_FLAT_MAP, true, FLAT_MAP_WHERE),
-  ],
-];
-
-/** Meta of constant sources (`ok`, `err`, `fromResult`). */
-const SOURCE_META = SHARED_META[KIND_CUSTOM][0];
-const FROM_ASYNC_WHERE = 'MonoResult.fromAsync thunk';
-const FROM_ASYNC_META = newMeta(KIND_THUNK, false, FROM_ASYNC_WHERE);
-
-function metaFor(
-  kind: number,
-  timed: boolean,
-  where: string | undefined,
-  raw: boolean,
-  mapReject: ((cause: unknown) => unknown) | undefined,
-): StepMeta {
-  if (kind < SHARED_META.length && !raw && mapReject === undefined) {
-    const shared = SHARED_META[kind][timed ? 1 : 0];
-    if (shared.where === where) return shared;
-  }
-  return newMeta(kind, timed, where, raw, mapReject);
-}
-
-/** Runs one step on the previous Result. */
-function exec(node: StepNode, r: AnyResult, ctx: RunContext): unknown {
-  switch (node.meta.kind) {
-    case KIND_MAP:
-      return r.isOk()
-        ? new Ok((node.fn as (v: unknown) => unknown)(r.value))
-        : r;
-    case KIND_FLAT_MAP:
-      if (r.isErr()) return r;
-      if (ctx !== FREE_RUN && ctx.signal.aborted) throw ctx.signal.reason;
-      return toStep(
-        (node.fn as (v: unknown) => ResultSource<unknown, unknown>)(r.value),
-        ctx,
-        FLAT_MAP_WHERE,
-      );
-    case KIND_THUNK:
-      return runThunk(node, ctx);
-    default:
-      return (node.fn as (r: AnyResult, ctx: RunContext) => unknown)(r, ctx);
-  }
-}
-
-/** The `fromAsync` step: a sync throw is mapped by `mapReject` when given, else a defect. */
-function runThunk(node: StepNode, ctx: RunContext): unknown {
-  const signal = ctx.signal;
-  // (reading `aborted` costs a getter call; the free-run signal never aborts)
-  if (ctx !== FREE_RUN && signal.aborted) throw signal.reason;
-  let out: unknown;
-  try {
-    out = (node.fn as (signal: AbortSignal) => unknown)(signal);
-  } catch (cause) {
-    const mapReject = node.meta.mapReject;
-    if (mapReject === undefined) throw cause;
-    return new Err(mapReject(cause));
-  }
-  if (out instanceof Promise) return out;
-  return isThenable(out)
-    ? Promise.resolve(out)
-    : checkResult(out, node.meta.where!);
-}
-
-/** Anything `flatMap`/`orElse`/`defer` accept as "the next Result". */
-export type ResultSource<T, E> =
-  Result<T, E> | MonoResult<T, E> | PromiseLike<Result<T, E>>;
-
-/** A signal that never aborts: runs without a caller signal share it. */
-const NEVER_ABORTED: AbortSignal = new AbortController().signal;
-// Every concurrent signal-less run with a timeout/retry/all step listens on this one signal (and
-// removes its listener when it settles): many at once is normal, not a leak, so no warning.
-setMaxListeners(0, NEVER_ABORTED);
-
-/**
- * An `AbortSignal`, or a function that returns one, called when a run first needs it (so a
- * context that never runs a MonoResult creates no `AbortController`).
- */
-export type AbortSignalSource = AbortSignal | (() => AbortSignal);
-
-/**
- * The ambient signal of {@link runWithAbortSignal}. Only signal-less runs read it (one
- * `getStore()`); until the first `runWithAbortSignal` it is not even enabled, so plain scripts
- * pay nothing for it.
- */
-const ambientSignals = new AsyncLocalStorage<AbortSignalSource | undefined>();
-
-/**
- * Runs `fn` so that every MonoResult run without an explicit signal inside it — `mono.run()`,
- * `await mono`, and a MonoResult adopted as a thenable by `async` code (Nest awaits one that a
- * route handler returns) — uses the signal `signal` gives, in `fn`'s synchronous part and in
- * every async continuation started there. An explicit `run(signal)` still uses its own signal.
- * Await inside `fn`: a MonoResult that `fn` returns and its caller awaits runs in the caller's
- * context.
- * ResultInterceptor runs each route handler this way with a signal that aborts when the client
- * disconnects.
- *
- * @param signal the signal, or a function returning it (called once per run that needs it;
- *   return the same signal each time, e.g. one created on first call)
- * @example
- * ```ts
- * // a queue consumer: every MonoResult the job awaits stops when the job is cancelled
- * const ac = new AbortController();
- * await runWithAbortSignal(ac.signal, () => handleJob(job));
- * ```
- */
-export function runWithAbortSignal<R>(
-  signal: AbortSignalSource,
-  fn: () => R,
-): R {
-  if (!(signal instanceof AbortSignal) && typeof signal !== 'function') {
-    throw new TypeError(
-      `runWithAbortSignal: \`signal\` must be an AbortSignal or a function returning one; got ${describe(signal)}`,
-    );
-  }
-  return ambientSignals.run(signal, fn);
-}
-
-/**
- * Runs `fn` outside any {@link runWithAbortSignal} context: MonoResults run inside it without
- * an explicit signal are never aborted by an ambient signal (work meant to outlive a request).
- *
- * @example
- * ```ts
- * // keeps warming the cache even if the client that triggered it disconnects
- * void runWithoutAbortSignal(() => warmUp.run());
- * ```
- */
-export function runWithoutAbortSignal<R>(fn: () => R): R {
-  return ambientSignals.run(undefined, fn);
-}
-
-/**
- * The ambient signal of the current {@link runWithAbortSignal} context, or `undefined` outside
- * one (handy to pass to `fetch` or a driver from plain `async` code in a route handler).
- *
- * @example
- * ```ts
- * const res = await fetch(url, { signal: currentAbortSignal() });
- * ```
- */
-export function currentAbortSignal(): AbortSignal | undefined {
-  const source = ambientSignals.getStore();
-  return source === undefined ? undefined : signalOf(source);
-}
-
-/** The signal of an ambient source (calls a lazy one). */
-function signalOf(source: AbortSignalSource): AbortSignal {
-  if (typeof source !== 'function') return source;
-  const signal = source();
-  if (signal instanceof AbortSignal) return signal;
-  throw new TypeError(
-    `runWithAbortSignal: the \`signal\` function must return an AbortSignal; got ${describe(signal)}`,
-  );
-}
-
-const now = (): number => performance.now();
-
-function newContext(signal: AbortSignal): RunContext {
-  return { signal, timing: undefined };
-}
-
-/**
- * The context of runs without a signal and without log methods: nothing in it changes, so
- * they share it (a run that meets a logged mono switches to a fresh one, see `runMono`).
- */
-const FREE_RUN: RunContext = newContext(NEVER_ABORTED);
-
-/** The run's timing marks (started now if no logged mono started them yet). */
-function timingOf(ctx: RunContext): RunTiming {
-  if (ctx.timing !== undefined) return ctx.timing;
-  const timing = startTiming();
-  if (ctx !== FREE_RUN) ctx.timing = timing;
-  return timing;
-}
-
-function startTiming(): RunTiming {
-  const t = now();
-  return { start: t, mark: t };
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
-
-function checkResult<T, E>(value: unknown, where: string): Result<T, E> {
-  if (isResult(value)) return value as Result<T, E>;
-  throw new TypeError(
-    `${where} must return a Result (ok()/err()), a MonoResult or a Promise of a Result; got ${describe(value)}`,
-  );
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value !== 'object') return typeof value;
-  return value.constructor?.name ?? 'object';
-}
-
-/**
- * Runs a mono within a run: the steps run synchronously while they return Results; at the
- * first promise the rest continues in {@link continueAsync}.
- */
-function runMono<T, E>(m: MonoResult<T, E>, ctx: RunContext): Step<T, E> {
-  if (m.meta.timed && ctx.timing === undefined) {
-    // the shared context of signal-less runs is never written to
-    if (ctx === FREE_RUN) ctx = newContext(NEVER_ABORTED);
-    ctx.timing = startTiming();
-  }
-  const nodes = m.steps ?? stepsOf(m);
-  let r: unknown = undefined;
-  for (let i = 0; i < nodes.length; i++) {
-    const out = exec(nodes[i], r as AnyResult, ctx);
-    if (out instanceof Promise) {
-      return continueAsync(out, nodes, i, ctx) as Promise<Result<T, E>>;
-    }
-    r = out;
-  }
-  return r as Result<T, E>;
-}
-
-/** Lists a chain's steps from its source (cached on the mono: chains are immutable). */
-function stepsOf(m: MonoResult<unknown, unknown>): readonly StepNode[] {
-  let n = 0;
-  for (let x: MonoResult<unknown, unknown> | undefined = m; x; x = x.prev) n++;
-  const steps = new Array<StepNode>(n);
-  for (let x: MonoResult<unknown, unknown> | undefined = m; x; x = x.prev) {
-    steps[--n] = x;
-  }
-  m.steps = steps;
-  return steps;
-}
-
-/**
- * The asynchronous rest of a run: one `await` per step that returned a promise (V8's fast
- * await path: no closure or extra promise per step), the synchronous steps in between.
- */
-async function continueAsync(
-  pending: Promise<unknown>,
-  nodes: readonly StepNode[],
-  i: number,
-  ctx: RunContext,
-): Promise<AnyResult> {
-  let out: unknown = pending;
-  let r: AnyResult;
-  for (;;) {
-    const meta = nodes[i].meta;
-    if (!(out instanceof Promise)) {
-      r = out as AnyResult;
-    } else if (meta.mapReject === undefined) {
-      const v = await out;
-      r = meta.raw
-        ? new Ok(v)
-        : meta.where === undefined
-          ? (v as AnyResult)
-          : checkResult(v, meta.where);
-    } else {
-      let v: unknown;
-      let rejected = false;
-      try {
-        v = await out;
-      } catch (cause) {
-        if (ctx.signal.aborted) throw ctx.signal.reason;
-        rejected = true;
-        v = meta.mapReject(cause);
-      }
-      r = rejected
-        ? new Err(v)
-        : meta.raw
-          ? new Ok(v)
-          : checkResult(v, meta.where ?? 'MonoResult thunk');
-    }
-    if (++i === nodes.length) return r;
-    out = exec(nodes[i], r, ctx);
-  }
-}
-
-/** Turns what a callback returned into a step of the current run. */
-function toStep<T, E>(
-  value: ResultSource<T, E>,
-  ctx: RunContext,
-  where: string,
-): Step<T, E> | Promise<unknown> {
-  // most frequent first: an async callback's promise, then a Result
-  if (value instanceof Promise) return value;
-  if (isResult(value)) return value as Result<T, E>;
-  if (value instanceof MonoResult) return runMono(value, ctx);
-  if (isThenable(value)) return Promise.resolve(value);
-  return checkResult<T, E>(value, where);
-}
-
-/** A Source that runs `m` (for operators that wrap the whole upstream). */
-function sourceOf<T, E>(m: MonoResult<T, E>): Source<T, E> {
-  return (ctx) => runMono(m, ctx);
-}
-
-/** True when `error` is the run's own abort (a cancellation, not a failure to log). */
-function isAbort(ctx: RunContext, error: unknown): boolean {
-  return ctx.signal.aborted && error === ctx.signal.reason;
-}
-
-function outcomeOf(r: Result<unknown, unknown>): OperationOutcome {
-  return r.isOk() ? 'ok' : 'err';
-}
-
-/** Runs `src`, also observing defects (sync throws and rejections). */
-function observe<T, E>(
-  src: Source<T, E>,
-  ctx: RunContext,
-  onResult: (r: Result<T, E>, ctx: RunContext) => void,
-  onDefect: (error: unknown, ctx: RunContext) => void,
-): Step<T, E> {
-  let s: Step<T, E>;
-  try {
-    s = src(ctx);
-  } catch (error) {
-    onDefect(error, ctx);
-    throw error;
-  }
-  if (s instanceof Promise) {
-    return s.then(
-      (r) => {
-        onResult(r, ctx);
-        return r;
-      },
-      (error: unknown) => {
-        onDefect(error, ctx);
-        throw error;
-      },
-    );
-  }
-  onResult(s, ctx);
-  return s;
-}
-
-/** Calls an observer; whatever it throws or rejects with is ignored. */
-function callObserver<X>(fn: (x: X) => unknown, x: X): Promise<void> | void {
-  let out: unknown;
-  try {
-    out = fn(x);
-  } catch {
-    return;
-  }
-  if (isThenable(out)) {
-    return Promise.resolve(out).then(
-      () => undefined,
-      () => undefined,
-    );
-  }
-}
-
-/** Waits `ms` (on `setTimeout`, so fake timers drive it); rejects with the reason on abort. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/**
- * Runs `src` with a child signal that aborts when `ctx.signal` does; `body` decides when the
- * step settles. Returns a promise that rejects with the parent's reason on parent abort.
- */
-function withChildSignal<U, F>(
-  ctx: RunContext,
-  body: (
-    child: AbortController,
-    resolve: (r: Result<U, F>) => void,
-    reject: (e: unknown) => void,
-  ) => void,
-): Promise<Result<U, F>> {
-  const parent = ctx.signal;
-  if (parent.aborted) return Promise.reject(parent.reason);
-  return new Promise<Result<U, F>>((resolve, reject) => {
-    const child = new AbortController();
-    let done = false;
-    const onAbort = (): void => finish(() => reject(parent.reason));
-    const finish = (settle: () => void): void => {
-      if (done) return;
-      done = true;
-      parent.removeEventListener('abort', onAbort);
-      if (!child.signal.aborted) child.abort(SETTLED);
-      settle();
-    };
-    parent.addEventListener('abort', onAbort, { once: true });
-    try {
-      body(
-        child,
-        (r) => finish(() => resolve(r)),
-        (e) => finish(() => reject(e)),
-      );
-    } catch (e) {
-      finish(() => reject(e));
-    }
-  });
-}
-
-/**
- * Reason given to the child signals of a finished `timeout`/`all`/`any` step: work still going
- * on below it is no longer needed.
- */
-const SETTLED = new DOMException(
-  'MonoResult: the enclosing step already settled',
-  'AbortError',
-);
+// The MonoResult class and its public API. Its parts live beside it, one concern per file:
+// the run loop and step machinery (mono-result.run-loop.ts), the ambient abort signal
+// (mono-result.ambient-signal.ts), option types and argument checks (mono-result.options.ts),
+// the timeout/retry/cache sources (mono-result.resilience.ts), the log methods' sources
+// (mono-result.logging.ts) and the combinators all/allSettled/any (mono-result.combinators.ts).
+export {
+  currentAbortSignal,
+  runWithAbortSignal,
+  runWithoutAbortSignal,
+  type AbortSignalSource,
+} from './mono-result.ambient-signal';
+export type { ResultSource } from './mono-result.run-loop';
+export type { MonoErrType, MonoOkType } from './mono-result.combinators';
+export type {
+  CacheOptions,
+  CombineOptions,
+  LogPerformanceOptions,
+  LogStepOptions,
+  RetryOptions,
+  TimeoutOptions,
+} from './mono-result.options';
 
 /** Reason given to a run whose `toObservable()` subscriber unsubscribed before it settled. */
 const UNSUBSCRIBED = new DOMException(
   'MonoResult: the Observable was unsubscribed',
   'AbortError',
 );
-
-/** Options of {@link MonoResult.retry}. */
-export interface RetryOptions<E> {
-  /** How many times to retry after the first attempt (`0` = no retry). Integer ≥ 0. */
-  times: number;
-  /** Delay before the first retry in ms (default 0). */
-  delayMs?: number;
-  /** `fixed` (default): always `delayMs`; `exponential`: `delayMs * 2^(retry - 1)`. */
-  backoff?: 'fixed' | 'exponential';
-  /** Upper bound of one delay in ms (default: none). */
-  maxDelayMs?: number;
-  /**
-   * Randomises each delay down to `delay * (1 - jitter * Math.random())`: a fraction in [0, 1];
-   * `true` means 1 ("full jitter"). Default: no jitter.
-   */
-  jitter?: boolean | number;
-  /** Retries only the errors for which this returns true (default: every Err). */
-  when?: (error: E) => boolean;
-}
-
-/** Options of {@link MonoResult.cache}. */
-export interface CacheOptions {
-  /** How long a settled Ok/Err is reused, from the moment it settled (default: forever). */
-  ttlMs?: number;
-}
-
-/** Options of {@link MonoResult.timeout}. */
-export interface TimeoutOptions {
-  /** Operation name in the timeout error's message and details (default `'MonoResult'`). */
-  operation?: string;
-}
-
-/** Options of the combinators {@link MonoResult.all} / `allSettled` / `any`. */
-export interface CombineOptions {
-  /** How many monos run at once (default: all of them). Integer ≥ 1. */
-  concurrency?: number;
-}
-
-/** Options of {@link MonoResult.logStep}. */
-export interface LogStepOptions {
-  /** Level of the step's line (the sink's default when omitted). */
-  level?: ResultLogLevel;
-}
-
-/** Options of {@link MonoResult.logPerformance}. */
-export interface LogPerformanceOptions {
-  /** Over this duration (ms) the record carries `slow: true` and level `warn`. */
-  slowMs?: number;
-}
-
-type MutableLogRecord = {
-  -readonly [K in keyof ResultLogRecord]: ResultLogRecord[K];
-};
-
-type AnyMono = MonoResult<unknown, unknown>;
-/** Value type of a MonoResult type. */
-export type MonoOkType<M> = M extends MonoResult<infer T, unknown> ? T : never;
-/** Error type of a MonoResult type. */
-export type MonoErrType<M> = M extends MonoResult<unknown, infer E> ? E : never;
-type MonoInput = readonly AnyMono[] | Readonly<Record<string, AnyMono>>;
-type OkShape<M extends MonoInput> = {
-  -readonly [K in keyof M]: MonoOkType<M[K]>;
-};
-type ResultShape<M extends MonoInput> = {
-  -readonly [K in keyof M]: Result<MonoOkType<M[K]>, MonoErrType<M[K]>>;
-};
-type ErrOf<M extends MonoInput> = M extends readonly AnyMono[]
-  ? MonoErrType<M[number]>
-  : MonoErrType<M[keyof M]>;
-
-function checkNonNegative(where: string, field: string, value: unknown): void {
-  if (
-    value !== undefined &&
-    (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value))
-  ) {
-    throw new TypeError(
-      `${where}: "${field}" must be a finite number ≥ 0; got ${String(value)}`,
-    );
-  }
-}
-
-function checkConcurrency(where: string, value: unknown): number {
-  if (value === undefined) return Infinity;
-  if (
-    typeof value !== 'number' ||
-    !(value >= 1) ||
-    (!Number.isInteger(value) && value !== Infinity)
-  ) {
-    throw new TypeError(
-      `${where}: "concurrency" must be an integer ≥ 1 (or Infinity); got ${String(value)}`,
-    );
-  }
-  return value;
-}
 
 /**
  * A lazy, cold, cancellable computation of a `Result<T, E>`.
@@ -1071,40 +560,8 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
     options: TimeoutOptions = {},
   ): MonoResult<T, E | RfsError> {
     checkNonNegative('MonoResult.timeout', 'ms', ms);
-    const src = sourceOf(this);
-    const operation = options.operation ?? 'MonoResult';
-    return this.wrap<T, E | RfsError>((ctx) =>
-      withChildSignal<T, E | RfsError>(ctx, (child, resolve, reject) => {
-        const timer = setTimeout(() => {
-          const error = RfsError.timeout(operation, ms);
-          child.abort(error);
-          resolve(new Err(error));
-        }, ms);
-        const childCtx: RunContext = {
-          signal: child.signal,
-          timing: ctx.timing,
-        };
-        let s: Step<T, E>;
-        try {
-          s = src(childCtx);
-        } catch (error) {
-          clearTimeout(timer);
-          throw error;
-        }
-        Promise.resolve(s).then(
-          (r) => {
-            clearTimeout(timer);
-            resolve(r);
-          },
-          (error: unknown) => {
-            clearTimeout(timer);
-            reject(error);
-          },
-        );
-        child.signal.addEventListener('abort', () => clearTimeout(timer), {
-          once: true,
-        });
-      }),
+    return this.wrap<T, E | RfsError>(
+      timeoutSource(sourceOf(this), ms, options),
     );
   }
 
@@ -1120,51 +577,7 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
    * ```
    */
   retry(options: RetryOptions<E>): MonoResult<T, E> {
-    const where = 'MonoResult.retry';
-    const { times, backoff = 'fixed', when } = options;
-    if (typeof times !== 'number' || !Number.isInteger(times) || times < 0) {
-      throw new TypeError(
-        `${where}: "times" must be an integer ≥ 0; got ${String(times)}`,
-      );
-    }
-    checkNonNegative(where, 'delayMs', options.delayMs);
-    if (options.maxDelayMs !== undefined)
-      checkNonNegative(where, 'maxDelayMs', options.maxDelayMs);
-    if (backoff !== 'fixed' && backoff !== 'exponential') {
-      throw new TypeError(
-        `${where}: "backoff" must be 'fixed' or 'exponential'; got ${String(backoff)}`,
-      );
-    }
-    const jitter =
-      options.jitter === true
-        ? 1
-        : options.jitter === false
-          ? 0
-          : (options.jitter ?? 0);
-    if (typeof jitter !== 'number' || !(jitter >= 0 && jitter <= 1)) {
-      throw new TypeError(
-        `${where}: "jitter" must be a boolean or a number in [0, 1]; got ${String(options.jitter)}`,
-      );
-    }
-    const delayMs = options.delayMs ?? 0;
-    const maxDelayMs = options.maxDelayMs ?? Infinity;
-    const delayOf = (retry: number): number => {
-      const base =
-        backoff === 'exponential' ? delayMs * 2 ** (retry - 1) : delayMs;
-      const capped = Math.min(base, maxDelayMs);
-      return jitter === 0 ? capped : capped * (1 - jitter * Math.random());
-    };
-    const src = sourceOf(this);
-    return this.wrap<T, E>(async (ctx) => {
-      for (let retry = 1; ; retry++) {
-        const r = await src(ctx);
-        if (r.isOk() || retry > times || (when !== undefined && !when(r.error)))
-          return r;
-        const delay = delayOf(retry);
-        if (delay > 0) await sleep(delay, ctx.signal);
-        else if (ctx.signal.aborted) throw ctx.signal.reason;
-      }
-    });
+    return this.wrap<T, E>(retrySource(sourceOf(this), options));
   }
 
   /**
@@ -1178,52 +591,7 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
    */
   cache(options: CacheOptions = {}): MonoResult<T, E> {
     checkNonNegative('MonoResult.cache', 'ttlMs', options.ttlMs);
-    const ttlMs = options.ttlMs ?? Infinity;
-    const src = sourceOf(this);
-    let pending: Promise<Result<T, E>> | undefined;
-    let value: Result<T, E> | undefined;
-    let expiresAt = 0;
-    return this.wrap<T, E>((ctx) => {
-      if (value !== undefined) {
-        if (Date.now() < expiresAt) return value;
-        value = undefined;
-      }
-      if (pending !== undefined) return pending;
-      let s: Step<T, E>;
-      try {
-        // detached from the caller's ambient signal too (monos awaited inside the source)
-        s =
-          ambientSignals.getStore() === undefined
-            ? src(newContext(NEVER_ABORTED))
-            : ambientSignals.run(undefined, src, newContext(NEVER_ABORTED));
-      } catch (error) {
-        if (ctx.signal.aborted) throw ctx.signal.reason;
-        throw error;
-      }
-      if (!(s instanceof Promise)) {
-        value = s;
-        expiresAt = Date.now() + ttlMs;
-        return s;
-      }
-      const p = s.then(
-        (r) => {
-          if (pending === p) {
-            pending = undefined;
-            value = r;
-            expiresAt = Date.now() + ttlMs;
-          }
-          return r;
-        },
-        (error: unknown) => {
-          if (pending === p) pending = undefined;
-          throw error;
-        },
-      );
-      pending = p;
-      // every caller gets `p`; this handler only keeps a lone defect from being "unhandled"
-      p.catch(() => undefined);
-      return p;
-    });
+    return this.wrap<T, E>(cacheSource(sourceOf(this), options));
   }
 
   // ───────────────────────────── logging ─────────────────────────────
@@ -1235,34 +603,7 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
    * their error; a defect still rejects the run. Cancellations are not logged.
    */
   logStep(name: string, options: LogStepOptions = {}): MonoResult<T, E> {
-    const src = sourceOf(this);
-    const level = options.level;
-    const record = (
-      outcome: OperationOutcome,
-      error: unknown,
-      ctx: RunContext,
-    ): void => {
-      const t = now();
-      const rec: MutableLogRecord = {
-        kind: 'step',
-        name,
-        outcome,
-        durationMs: t - timingOf(ctx).mark,
-      };
-      timingOf(ctx).mark = t;
-      if (outcome !== 'ok') rec.error = error;
-      if (level !== undefined) rec.level = level;
-      emitResultLog(rec);
-    };
-    const onResult = (r: Result<T, E>, ctx: RunContext): void =>
-      record(outcomeOf(r), r.isErr() ? r.error : undefined, ctx);
-    const onDefect = (error: unknown, ctx: RunContext): void => {
-      if (!isAbort(ctx, error)) record('defect', error, ctx);
-    };
-    return this.wrap<T, E>(
-      (ctx) => observe(src, ctx, onResult, onDefect),
-      true,
-    );
+    return this.wrap<T, E>(logStepSource(sourceOf(this), name, options), true);
   }
 
   /**
@@ -1271,33 +612,7 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
    * context is also the record's `name`.
    */
   logError(context?: unknown): MonoResult<T, E> {
-    const src = sourceOf(this);
-    const name = typeof context === 'string' ? context : undefined;
-    const record = (
-      outcome: OperationOutcome,
-      error: unknown,
-      ctx: RunContext,
-    ): void => {
-      const rec: MutableLogRecord = {
-        kind: 'error',
-        outcome,
-        durationMs: now() - timingOf(ctx).start,
-        error,
-      };
-      if (name !== undefined) rec.name = name;
-      if (context !== undefined) rec.context = context;
-      emitResultLog(rec);
-    };
-    const onResult = (r: Result<T, E>, ctx: RunContext): void => {
-      if (r.isErr()) record('err', r.error, ctx);
-    };
-    const onDefect = (error: unknown, ctx: RunContext): void => {
-      if (!isAbort(ctx, error)) record('defect', error, ctx);
-    };
-    return this.wrap<T, E>(
-      (ctx) => observe(src, ctx, onResult, onDefect),
-      true,
-    );
+    return this.wrap<T, E>(logErrorSource(sourceOf(this), context), true);
   }
 
   /**
@@ -1310,34 +625,8 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
     options: LogPerformanceOptions = {},
   ): MonoResult<T, E> {
     checkNonNegative('MonoResult.logPerformance', 'slowMs', options.slowMs);
-    const src = sourceOf(this);
-    const slowMs = options.slowMs;
-    const record = (
-      outcome: OperationOutcome,
-      error: unknown,
-      ctx: RunContext,
-    ): void => {
-      const durationMs = now() - timingOf(ctx).start;
-      const rec: MutableLogRecord = {
-        kind: 'performance',
-        name,
-        outcome,
-        durationMs,
-      };
-      if (outcome !== 'ok') rec.error = error;
-      if (slowMs !== undefined) {
-        rec.slow = durationMs > slowMs;
-        if (rec.slow) rec.level = 'warn';
-      }
-      emitResultLog(rec);
-    };
-    const onResult = (r: Result<T, E>, ctx: RunContext): void =>
-      record(outcomeOf(r), r.isErr() ? r.error : undefined, ctx);
-    const onDefect = (error: unknown, ctx: RunContext): void => {
-      if (!isAbort(ctx, error)) record('defect', error, ctx);
-    };
     return this.wrap<T, E>(
-      (ctx) => observe(src, ctx, onResult, onDefect),
+      logPerformanceSource(sourceOf(this), name, options),
       true,
     );
   }
@@ -1399,108 +688,4 @@ export class MonoResult<T, E = never> implements PromiseLike<Result<T, E>> {
       MonoErrType<M[number]>[]
     >;
   }
-}
-
-type CombineMode = 'all' | 'allSettled' | 'any';
-
-function combine(
-  monos: MonoInput,
-  options: CombineOptions,
-  mode: CombineMode,
-): MonoResult<unknown, unknown> {
-  const where = `MonoResult.${mode}`;
-  const concurrency = checkConcurrency(where, options.concurrency);
-  const isArray = Array.isArray(monos);
-  const keys = isArray ? undefined : Object.keys(monos);
-  const list: AnyMono[] = isArray
-    ? [...(monos as readonly AnyMono[])]
-    : keys!.map((k) => (monos as Record<string, AnyMono>)[k]);
-  list.forEach((m, i) => {
-    if (!(m instanceof MonoResult)) {
-      throw new TypeError(
-        `${where}: item ${isArray ? i : `"${keys![i]}"`} is not a MonoResult (got ${describe(m)})`,
-      );
-    }
-  });
-  const shape = (items: unknown[]): unknown => {
-    if (isArray) return items;
-    const out: Record<string, unknown> = {};
-    keys!.forEach((k, i) => (out[k] = items[i]));
-    return out;
-  };
-  const n = list.length;
-  const timed = list.some((m) => m.timed);
-  return MonoResult.fromSource<unknown, unknown>((ctx) => {
-    if (n === 0) {
-      if (ctx.signal.aborted) throw ctx.signal.reason;
-      return mode === 'any' ? new Err([]) : new Ok(shape([]));
-    }
-    return withChildSignal<unknown, unknown>(ctx, (child, resolve, reject) => {
-      const items: unknown[] = new Array(n);
-      let next = 0;
-      let active = 0;
-      let done = 0;
-      let over = false;
-      const finish = (r: Result<unknown, unknown>): void => {
-        over = true;
-        resolve(r);
-      };
-      const fail = (error: unknown): void => {
-        over = true;
-        reject(error);
-      };
-      const onItem = (i: number, r: Result<unknown, unknown>): void => {
-        active--;
-        if (over) return;
-        if (mode === 'all') {
-          if (r.isErr()) return finish(r);
-          items[i] = r.value;
-        } else if (mode === 'any') {
-          if (r.isOk()) return finish(r);
-          items[i] = r.error;
-        } else {
-          items[i] = r;
-        }
-        if (++done === n) {
-          finish(mode === 'any' ? new Err(items) : new Ok(shape(items)));
-        } else launch();
-      };
-      let launching = false;
-      // a loop, not recursion: synchronous items must not grow the stack
-      const launch = (): void => {
-        if (launching) return;
-        launching = true;
-        while (!over && active < concurrency && next < n) {
-          const i = next++;
-          active++;
-          // concurrent items measure their steps from the same mark, each on its own
-          const timing = ctx.timing;
-          const itemCtx: RunContext = {
-            signal: child.signal,
-            timing:
-              timing === undefined
-                ? undefined
-                : { start: timing.start, mark: timing.mark },
-          };
-          let s: Step<unknown, unknown>;
-          try {
-            s = runMono(list[i], itemCtx);
-          } catch (error) {
-            fail(error);
-            return;
-          }
-          if (s instanceof Promise) {
-            s.then(
-              (r) => onItem(i, r),
-              (error: unknown) => {
-                if (!over) fail(error);
-              },
-            );
-          } else onItem(i, s);
-        }
-        launching = false;
-      };
-      launch();
-    });
-  }, timed);
 }

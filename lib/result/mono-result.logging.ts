@@ -1,0 +1,117 @@
+// Internal (not exported from the package): the sources behind MonoResult's log methods.
+import type { Result } from './result';
+import type { OperationOutcome } from './outcome';
+import { emitResultLog, type ResultLogRecord } from './result-log-sink';
+import {
+  isAbort,
+  now,
+  observe,
+  outcomeOf,
+  timingOf,
+  type RunContext,
+  type Source,
+} from './mono-result.run-loop';
+import type {
+  LogPerformanceOptions,
+  LogStepOptions,
+} from './mono-result.options';
+
+type MutableLogRecord = {
+  -readonly [K in keyof ResultLogRecord]: ResultLogRecord[K];
+};
+
+/** The source of {@link MonoResult.logStep}. */
+export function logStepSource<T, E>(
+  src: Source<T, E>,
+  name: string,
+  options: LogStepOptions,
+): Source<T, E> {
+  const level = options.level;
+  const record = (
+    outcome: OperationOutcome,
+    error: unknown,
+    ctx: RunContext,
+  ): void => {
+    const t = now();
+    const rec: MutableLogRecord = {
+      kind: 'step',
+      name,
+      outcome,
+      durationMs: t - timingOf(ctx).mark,
+    };
+    timingOf(ctx).mark = t;
+    if (outcome !== 'ok') rec.error = error;
+    if (level !== undefined) rec.level = level;
+    emitResultLog(rec);
+  };
+  const onResult = (r: Result<T, E>, ctx: RunContext): void =>
+    record(outcomeOf(r), r.isErr() ? r.error : undefined, ctx);
+  const onDefect = (error: unknown, ctx: RunContext): void => {
+    if (!isAbort(ctx, error)) record('defect', error, ctx);
+  };
+  return (ctx) => observe(src, ctx, onResult, onDefect);
+}
+
+/** The source of {@link MonoResult.logError}. */
+export function logErrorSource<T, E>(
+  src: Source<T, E>,
+  context: unknown,
+): Source<T, E> {
+  const name = typeof context === 'string' ? context : undefined;
+  const record = (
+    outcome: OperationOutcome,
+    error: unknown,
+    ctx: RunContext,
+  ): void => {
+    const rec: MutableLogRecord = {
+      kind: 'error',
+      outcome,
+      durationMs: now() - timingOf(ctx).start,
+      error,
+    };
+    if (name !== undefined) rec.name = name;
+    if (context !== undefined) rec.context = context;
+    emitResultLog(rec);
+  };
+  const onResult = (r: Result<T, E>, ctx: RunContext): void => {
+    if (r.isErr()) record('err', r.error, ctx);
+  };
+  const onDefect = (error: unknown, ctx: RunContext): void => {
+    if (!isAbort(ctx, error)) record('defect', error, ctx);
+  };
+  return (ctx) => observe(src, ctx, onResult, onDefect);
+}
+
+/** The source of {@link MonoResult.logPerformance} (`slowMs` is checked by the caller). */
+export function logPerformanceSource<T, E>(
+  src: Source<T, E>,
+  name: string,
+  options: LogPerformanceOptions,
+): Source<T, E> {
+  const slowMs = options.slowMs;
+  const record = (
+    outcome: OperationOutcome,
+    error: unknown,
+    ctx: RunContext,
+  ): void => {
+    const durationMs = now() - timingOf(ctx).start;
+    const rec: MutableLogRecord = {
+      kind: 'performance',
+      name,
+      outcome,
+      durationMs,
+    };
+    if (outcome !== 'ok') rec.error = error;
+    if (slowMs !== undefined) {
+      rec.slow = durationMs > slowMs;
+      if (rec.slow) rec.level = 'warn';
+    }
+    emitResultLog(rec);
+  };
+  const onResult = (r: Result<T, E>, ctx: RunContext): void =>
+    record(outcomeOf(r), r.isErr() ? r.error : undefined, ctx);
+  const onDefect = (error: unknown, ctx: RunContext): void => {
+    if (!isAbort(ctx, error)) record('defect', error, ctx);
+  };
+  return (ctx) => observe(src, ctx, onResult, onDefect);
+}

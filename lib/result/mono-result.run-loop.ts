@@ -1,0 +1,395 @@
+// Internal (not exported from the package): the run context, the step nodes and the run loop
+// every MonoResult runs on (hot path: keep allocations and shapes as they are).
+import { Err, Ok, isResult, type Result } from './result';
+import type { OperationOutcome } from './outcome';
+// import cycle with mono-result.ts: MonoResult is only read at call time, never at load time
+import { MonoResult } from './mono-result';
+import { NEVER_ABORTED } from './mono-result.ambient-signal';
+import { describe } from './mono-result.options';
+
+/** Time marks of one run, shared by every step of that run (see `logStep`). */
+export interface RunTiming {
+  /** `performance.now()` when the run (or its first logged mono) started. */
+  readonly start: number;
+  /** When the previous logged step ended (or `start`). */
+  mark: number;
+}
+
+/** State of one run: the cancellation signal and the timing marks. */
+export interface RunContext {
+  readonly signal: AbortSignal;
+  /**
+   * Set when a mono with log methods starts running: reading the clock costs more than a
+   * whole synchronous chain, so runs without logging never do.
+   */
+  timing: RunTiming | undefined;
+}
+
+/** What a source produces: a Result right away, or later. */
+export type Step<T, E> = Result<T, E> | Promise<Result<T, E>>;
+/** The body of a MonoResult: called once per run. */
+export type Source<T, E> = (ctx: RunContext) => Step<T, E>;
+
+export type AnyResult = Result<unknown, unknown>;
+
+/** Step kinds the run loop executes inline (no closure per step). */
+export const KIND_CUSTOM = 0; // fn(previous Result, ctx)
+export const KIND_MAP = 1; // fn(value) on Ok
+export const KIND_FLAT_MAP = 2; // fn(value) on Ok → Result | MonoResult | Promise
+export const KIND_THUNK = 3; // fn(signal) → Result | Promise of a Result (fromAsync)
+
+/** What kind of step a node is; shared by every node of the same kind (see `metaFor`). */
+export interface StepMeta {
+  readonly kind: number;
+  /** True when the chain up to this step holds log methods (runs then read the clock). */
+  readonly timed: boolean;
+  /** Set when the promise the step returns comes from user code: its value is checked. */
+  readonly where: string | undefined;
+  /** `fromPromise`: the promise holds a plain value (→ Ok) and rejections are mapped. */
+  readonly raw: boolean;
+  /** Maps a rejection of the promise the step returns to an error (→ Err), not a defect. */
+  readonly mapReject: ((cause: unknown) => unknown) | undefined;
+}
+
+/**
+ * One step of a chain (every MonoResult is one: the last step, linked to the previous ones).
+ * A step returns a Result, or a native Promise that the run loop awaits.
+ */
+export interface StepNode {
+  readonly fn: (x: never, ctx: RunContext) => unknown;
+  readonly meta: StepMeta;
+}
+
+export const FLAT_MAP_WHERE = 'MonoResult.flatMap callback';
+
+export function newMeta(
+  kind: number,
+  timed: boolean,
+  where: string | undefined,
+  raw = false,
+  mapReject: ((cause: unknown) => unknown) | undefined = undefined,
+): StepMeta {
+  return { kind, timed, where, raw, mapReject };
+}
+
+/** Shared metas of the common steps, by kind then `timed` (a chain allocates one per step). */
+export const SHARED_META: readonly (readonly [StepMeta, StepMeta])[] = [
+  [
+    newMeta(KIND_CUSTOM, false, undefined),
+    newMeta(KIND_CUSTOM, true, undefined),
+  ],
+  [newMeta(KIND_MAP, false, undefined), newMeta(KIND_MAP, true, undefined)],
+  [
+    newMeta(KIND_FLAT_MAP, false, FLAT_MAP_WHERE),
+    newMeta(KIND_FLAT_MAP, true, FLAT_MAP_WHERE),
+  ],
+];
+
+/** Meta of constant sources (`ok`, `err`, `fromResult`). */
+export const SOURCE_META = SHARED_META[KIND_CUSTOM][0];
+export const FROM_ASYNC_WHERE = 'MonoResult.fromAsync thunk';
+export const FROM_ASYNC_META = newMeta(KIND_THUNK, false, FROM_ASYNC_WHERE);
+
+export function metaFor(
+  kind: number,
+  timed: boolean,
+  where: string | undefined,
+  raw: boolean,
+  mapReject: ((cause: unknown) => unknown) | undefined,
+): StepMeta {
+  if (kind < SHARED_META.length && !raw && mapReject === undefined) {
+    const shared = SHARED_META[kind][timed ? 1 : 0];
+    if (shared.where === where) return shared;
+  }
+  return newMeta(kind, timed, where, raw, mapReject);
+}
+
+/** Runs one step on the previous Result. */
+function exec(node: StepNode, r: AnyResult, ctx: RunContext): unknown {
+  switch (node.meta.kind) {
+    case KIND_MAP:
+      return r.isOk()
+        ? new Ok((node.fn as (v: unknown) => unknown)(r.value))
+        : r;
+    case KIND_FLAT_MAP:
+      if (r.isErr()) return r;
+      if (ctx !== FREE_RUN && ctx.signal.aborted) throw ctx.signal.reason;
+      return toStep(
+        (node.fn as (v: unknown) => ResultSource<unknown, unknown>)(r.value),
+        ctx,
+        FLAT_MAP_WHERE,
+      );
+    case KIND_THUNK:
+      return runThunk(node, ctx);
+    default:
+      return (node.fn as (r: AnyResult, ctx: RunContext) => unknown)(r, ctx);
+  }
+}
+
+/** The `fromAsync` step: a sync throw is mapped by `mapReject` when given, else a defect. */
+function runThunk(node: StepNode, ctx: RunContext): unknown {
+  const signal = ctx.signal;
+  // (reading `aborted` costs a getter call; the free-run signal never aborts)
+  if (ctx !== FREE_RUN && signal.aborted) throw signal.reason;
+  let out: unknown;
+  try {
+    out = (node.fn as (signal: AbortSignal) => unknown)(signal);
+  } catch (cause) {
+    const mapReject = node.meta.mapReject;
+    if (mapReject === undefined) throw cause;
+    return new Err(mapReject(cause));
+  }
+  if (out instanceof Promise) return out;
+  return isThenable(out)
+    ? Promise.resolve(out)
+    : checkResult(out, node.meta.where!);
+}
+
+/** Anything `flatMap`/`orElse`/`defer` accept as "the next Result". */
+export type ResultSource<T, E> =
+  Result<T, E> | MonoResult<T, E> | PromiseLike<Result<T, E>>;
+
+export const now = (): number => performance.now();
+
+export function newContext(signal: AbortSignal): RunContext {
+  return { signal, timing: undefined };
+}
+
+/**
+ * The context of runs without a signal and without log methods: nothing in it changes, so
+ * they share it (a run that meets a logged mono switches to a fresh one, see `runMono`).
+ */
+export const FREE_RUN: RunContext = newContext(NEVER_ABORTED);
+
+/** The run's timing marks (started now if no logged mono started them yet). */
+export function timingOf(ctx: RunContext): RunTiming {
+  if (ctx.timing !== undefined) return ctx.timing;
+  const timing = startTiming();
+  if (ctx !== FREE_RUN) ctx.timing = timing;
+  return timing;
+}
+
+function startTiming(): RunTiming {
+  const t = now();
+  return { start: t, mark: t };
+}
+
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+export function checkResult<T, E>(value: unknown, where: string): Result<T, E> {
+  if (isResult(value)) return value as Result<T, E>;
+  throw new TypeError(
+    `${where} must return a Result (ok()/err()), a MonoResult or a Promise of a Result; got ${describe(value)}`,
+  );
+}
+
+/**
+ * Runs a mono within a run: the steps run synchronously while they return Results; at the
+ * first promise the rest continues in {@link continueAsync}.
+ */
+export function runMono<T, E>(
+  m: MonoResult<T, E>,
+  ctx: RunContext,
+): Step<T, E> {
+  if (m.meta.timed && ctx.timing === undefined) {
+    // the shared context of signal-less runs is never written to
+    if (ctx === FREE_RUN) ctx = newContext(NEVER_ABORTED);
+    ctx.timing = startTiming();
+  }
+  const nodes = m.steps ?? stepsOf(m);
+  let r: unknown = undefined;
+  for (let i = 0; i < nodes.length; i++) {
+    const out = exec(nodes[i], r as AnyResult, ctx);
+    if (out instanceof Promise) {
+      return continueAsync(out, nodes, i, ctx) as Promise<Result<T, E>>;
+    }
+    r = out;
+  }
+  return r as Result<T, E>;
+}
+
+/** Lists a chain's steps from its source (cached on the mono: chains are immutable). */
+function stepsOf(m: MonoResult<unknown, unknown>): readonly StepNode[] {
+  let n = 0;
+  for (let x: MonoResult<unknown, unknown> | undefined = m; x; x = x.prev) n++;
+  const steps = new Array<StepNode>(n);
+  for (let x: MonoResult<unknown, unknown> | undefined = m; x; x = x.prev) {
+    steps[--n] = x;
+  }
+  m.steps = steps;
+  return steps;
+}
+
+/**
+ * The asynchronous rest of a run: one `await` per step that returned a promise (V8's fast
+ * await path: no closure or extra promise per step), the synchronous steps in between.
+ */
+async function continueAsync(
+  pending: Promise<unknown>,
+  nodes: readonly StepNode[],
+  i: number,
+  ctx: RunContext,
+): Promise<AnyResult> {
+  let out: unknown = pending;
+  let r: AnyResult;
+  for (;;) {
+    const meta = nodes[i].meta;
+    if (!(out instanceof Promise)) {
+      r = out as AnyResult;
+    } else if (meta.mapReject === undefined) {
+      const v = await out;
+      r = meta.raw
+        ? new Ok(v)
+        : meta.where === undefined
+          ? (v as AnyResult)
+          : checkResult(v, meta.where);
+    } else {
+      let v: unknown;
+      let rejected = false;
+      try {
+        v = await out;
+      } catch (cause) {
+        if (ctx.signal.aborted) throw ctx.signal.reason;
+        rejected = true;
+        v = meta.mapReject(cause);
+      }
+      r = rejected
+        ? new Err(v)
+        : meta.raw
+          ? new Ok(v)
+          : checkResult(v, meta.where ?? 'MonoResult thunk');
+    }
+    if (++i === nodes.length) return r;
+    out = exec(nodes[i], r, ctx);
+  }
+}
+
+/** Turns what a callback returned into a step of the current run. */
+export function toStep<T, E>(
+  value: ResultSource<T, E>,
+  ctx: RunContext,
+  where: string,
+): Step<T, E> | Promise<unknown> {
+  // most frequent first: an async callback's promise, then a Result
+  if (value instanceof Promise) return value;
+  if (isResult(value)) return value as Result<T, E>;
+  if (value instanceof MonoResult) return runMono(value, ctx);
+  if (isThenable(value)) return Promise.resolve(value);
+  return checkResult<T, E>(value, where);
+}
+
+/** A Source that runs `m` (for operators that wrap the whole upstream). */
+export function sourceOf<T, E>(m: MonoResult<T, E>): Source<T, E> {
+  return (ctx) => runMono(m, ctx);
+}
+
+/** True when `error` is the run's own abort (a cancellation, not a failure to log). */
+export function isAbort(ctx: RunContext, error: unknown): boolean {
+  return ctx.signal.aborted && error === ctx.signal.reason;
+}
+
+export function outcomeOf(r: Result<unknown, unknown>): OperationOutcome {
+  return r.isOk() ? 'ok' : 'err';
+}
+
+/** Runs `src`, also observing defects (sync throws and rejections). */
+export function observe<T, E>(
+  src: Source<T, E>,
+  ctx: RunContext,
+  onResult: (r: Result<T, E>, ctx: RunContext) => void,
+  onDefect: (error: unknown, ctx: RunContext) => void,
+): Step<T, E> {
+  let s: Step<T, E>;
+  try {
+    s = src(ctx);
+  } catch (error) {
+    onDefect(error, ctx);
+    throw error;
+  }
+  if (s instanceof Promise) {
+    return s.then(
+      (r) => {
+        onResult(r, ctx);
+        return r;
+      },
+      (error: unknown) => {
+        onDefect(error, ctx);
+        throw error;
+      },
+    );
+  }
+  onResult(s, ctx);
+  return s;
+}
+
+/** Calls an observer; whatever it throws or rejects with is ignored. */
+export function callObserver<X>(
+  fn: (x: X) => unknown,
+  x: X,
+): Promise<void> | void {
+  let out: unknown;
+  try {
+    out = fn(x);
+  } catch {
+    return;
+  }
+  if (isThenable(out)) {
+    return Promise.resolve(out).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+}
+
+/**
+ * Runs `src` with a child signal that aborts when `ctx.signal` does; `body` decides when the
+ * step settles. Returns a promise that rejects with the parent's reason on parent abort.
+ */
+export function withChildSignal<U, F>(
+  ctx: RunContext,
+  body: (
+    child: AbortController,
+    resolve: (r: Result<U, F>) => void,
+    reject: (e: unknown) => void,
+  ) => void,
+): Promise<Result<U, F>> {
+  const parent = ctx.signal;
+  if (parent.aborted) return Promise.reject(parent.reason);
+  return new Promise<Result<U, F>>((resolve, reject) => {
+    const child = new AbortController();
+    let done = false;
+    const onAbort = (): void => finish(() => reject(parent.reason));
+    const finish = (settle: () => void): void => {
+      if (done) return;
+      done = true;
+      parent.removeEventListener('abort', onAbort);
+      if (!child.signal.aborted) child.abort(SETTLED);
+      settle();
+    };
+    parent.addEventListener('abort', onAbort, { once: true });
+    try {
+      body(
+        child,
+        (r) => finish(() => resolve(r)),
+        (e) => finish(() => reject(e)),
+      );
+    } catch (e) {
+      finish(() => reject(e));
+    }
+  });
+}
+
+/**
+ * Reason given to the child signals of a finished `timeout`/`all`/`any` step: work still going
+ * on below it is no longer needed.
+ */
+const SETTLED = new DOMException(
+  'MonoResult: the enclosing step already settled',
+  'AbortError',
+);
