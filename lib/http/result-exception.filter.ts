@@ -30,7 +30,7 @@ import {
   handlerThrownProblemOf,
   PreparedHttpResponse,
 } from './result-handler.pipeline';
-import { thrownProblemOf } from './result.interceptor';
+import { thrownProblemOf } from './http-call';
 import { describeThrown } from './safe-value';
 
 /**

@@ -53,7 +53,7 @@ import {
 import {
   CLIENT_CLOSED_REQUEST,
   sharedRequestAbortController,
-} from './result.interceptor';
+} from './http-call';
 import {
   isUntracked,
   type PipelineRoute,

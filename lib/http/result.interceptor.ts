@@ -7,29 +7,21 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
   Optional,
-  StreamableFile,
 } from '@nestjs/common';
 import { SSE_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
-import { performance } from 'node:perf_hooks';
-import { Observable, type Subscriber, type Subscription } from 'rxjs';
+import { Observable } from 'rxjs';
 import { CorrelationContext } from '../correlation/correlation-context';
 import { correlationStoreOf } from '../correlation/correlation.middleware';
-import type { LogResultOperationMetadata } from '../logging/log-result-operation.decorator';
 import {
   offerRouteHandlerClaim,
-  type RouteHandlerClaim,
   runWithRouteHandlerClaim,
 } from '../logging/route-handler-claim';
 import type { OperationEvent } from '../operations/operation-event';
 import { OperationHub } from '../operations/operation-hub';
-import type { OperationOutcome } from '../result/outcome';
-import { runWithAbortSignal } from '../result/mono-result';
-import { isResult } from '../result/result';
 import { getRfsOptionsToken } from '../rfs-options.provider';
 import { RFS_FLUX_RESPONSE_METADATA } from '../rfs.constants';
 import type { RfsModuleOptions } from '../rfs.options';
-import { BatchCollector } from './flux-batch';
 import {
   DEFAULT_FLUX_RESPONSE,
   type FluxResponseOptions,
@@ -37,27 +29,11 @@ import {
 import {
   type AdapterRequest,
   type AdapterResponse,
-  rawResponse,
-  requestMethod,
   requestPath,
-  routeTemplate,
-  setResponseHeader,
-  setResponseStatus,
-  watchClientDisconnect,
 } from './http-response';
-import { NDJSON_CONTENT_TYPE, NdjsonStream } from './ndjson';
-import {
-  type Problem,
-  PROBLEM_CONTENT_TYPE,
-  ProblemDetailsFactory,
-} from './problem-details';
-import type { FluxResult } from '../result/flux-result';
-import { isFluxResult, isMonoResult } from './result-kinds';
-import {
-  type SseEventCounts,
-  sseResponse,
-  type SseResponseListener,
-} from './sse-response';
+import { NDJSON_CONTENT_TYPE } from './ndjson';
+import { type Problem, ProblemDetailsFactory } from './problem-details';
+import { CALL, HttpCall, type MarkedRequest } from './http-call';
 import {
   isUntracked,
   logMetadataOf,
@@ -73,76 +49,12 @@ export {
   routeOperationName,
 } from './route-metadata';
 export type { RfsRouteInfo } from './route-metadata';
-
-/** Status recorded for a request whose client went away (nginx's "client closed request"). */
-export const CLIENT_CLOSED_REQUEST = 499;
-
-const CALL = Symbol.for('rfs:http-call');
-
-const THROWN = Symbol.for('rfs:http-thrown-problem');
-
-interface MarkedRequest extends AdapterRequest {
-  [CALL]?: HttpCall;
-  [THROWN]?: { error: unknown; problem: Problem };
-}
-
-/**
- * The problem ResultInterceptor computed for an error thrown by `request`'s handler, so the
- * exception filter renders the same status without classifying the error twice.
- */
-export function thrownProblemOf(
-  request: unknown,
-  error: unknown,
-): Problem | undefined {
-  const stash = (request as MarkedRequest | undefined)?.[THROWN];
-  return stash !== undefined && stash.error === error
-    ? stash.problem
-    : undefined;
-}
-
-/**
- * A signal that aborts when the client of this request disconnects before the response is
- * written. Shares the signal ResultInterceptor gives MonoResults; works without it too.
- */
-export function requestAbortSignal(
-  request: unknown,
-  response: unknown,
-): AbortSignal {
-  const call = (request as MarkedRequest | undefined)?.[CALL];
-  if (call !== undefined) return call.signal;
-  const raw = rawRequestOf(request);
-  const shared = raw?.[REQUEST_SIGNAL];
-  if (shared !== undefined) return shared.signal;
-  const { controller } = watchClientDisconnect(response as AdapterResponse);
-  if (raw !== undefined) raw[REQUEST_SIGNAL] = controller;
-  return controller.signal;
-}
-
-/** Where {@link requestAbortSignal} leaves its controller on the Node request (shared per request). */
-const REQUEST_SIGNAL = Symbol.for('rfs:http-request-signal');
-
-type SignalHolder = { [REQUEST_SIGNAL]?: AbortController };
-
-function rawRequestOf(request: unknown): SignalHolder | undefined {
-  if (typeof request !== 'object' || request === null) return undefined;
-  return ((request as AdapterRequest).raw ?? request) as SignalHolder;
-}
-
-/**
- * The client-disconnect controller already created for this (Express, Fastify or Node) request
- * by {@link requestAbortSignal} or the handler pipeline, or `undefined`; `controller` sets it.
- *
- * @internal shared with the handler pipeline
- */
-export function sharedRequestAbortController(
-  request: unknown,
-  controller?: AbortController,
-): AbortController | undefined {
-  const raw = rawRequestOf(request);
-  if (raw === undefined) return undefined;
-  if (controller !== undefined) raw[REQUEST_SIGNAL] ??= controller;
-  return raw[REQUEST_SIGNAL];
-}
+export {
+  CLIENT_CLOSED_REQUEST,
+  requestAbortSignal,
+  sharedRequestAbortController,
+  thrownProblemOf,
+} from './http-call';
 
 /**
  * The Result → HTTP boundary and the one interceptor pass nestjs-rfs adds per request.
@@ -365,330 +277,5 @@ export class ResultInterceptor
         }
       }
     }
-  }
-}
-
-/**
- * One request through ResultInterceptor: the Observer of the handler's Observable and the
- * teardown of what it started. One object per request instead of a closure per step.
- */
-class HttpCall implements RouteHandlerClaim, SseResponseListener {
-  readonly start = performance.now();
-  /** {@link RouteHandlerClaim}: the handler's `@LogResultOperation` metadata. */
-  readonly logMetadata: LogResultOperationMetadata | undefined;
-  /** {@link RouteHandlerClaim}: arguments handed over by the decorated handler. */
-  args: readonly unknown[] | undefined = undefined;
-  /** {@link RouteHandlerClaim}: the decorated handler ran (or this call ended). */
-  taken = false;
-  /** The Ok value, kept only for a `@LogResultOperation` handler (valueType, includeResult). */
-  private value: unknown = undefined;
-  private downstream?: Subscriber<unknown>;
-  private upstream?: Subscription;
-  private work?: Subscription;
-  private pending = 0;
-  private upstreamComplete = false;
-  private done = false;
-  private abortController?: AbortController;
-  private closeWatch?: () => void;
-  private outcome: OperationOutcome = 'ok';
-  private failure?: unknown;
-  private streaming = false;
-  private streamEnded = false;
-  private durationMs = 0;
-  private status?: number;
-  private fluxCounts?: { ok: number; err: number };
-
-  constructor(
-    readonly owner: ResultInterceptor,
-    readonly context: ExecutionContext,
-    readonly route: RfsRouteInfo,
-    readonly req: MarkedRequest,
-    readonly res: AdapterResponse,
-  ) {
-    this.logMetadata = route.log;
-  }
-
-  /** A signal that aborts when the client disconnects (created on first use). */
-  get signal(): AbortSignal {
-    if (this.abortController === undefined) {
-      const watch = watchClientDisconnect(this.res);
-      this.abortController = watch.controller;
-      this.closeWatch = watch.stop;
-    }
-    return this.abortController.signal;
-  }
-
-  /**
-   * The handler's Observable, created with this call's (lazy) client-disconnect signal as the
-   * ambient run signal: Nest binds the handler's async context when `next.handle()` is called,
-   * so a MonoResult the handler returns (Nest awaits it before this interceptor sees it) or
-   * awaits runs with that signal.
-   */
-  handle(next: CallHandler): Observable<unknown> {
-    return runWithAbortSignal(
-      () => this.signal,
-      () => next.handle(),
-    );
-  }
-
-  /** Subscribes to the handler (in the ambient-signal context, see {@link handle}). */
-  attach(subscriber: Subscriber<unknown>, next: CallHandler): HttpCall {
-    this.downstream = subscriber;
-    this.upstream = runWithAbortSignal(
-      () => this.signal,
-      () => next.handle().subscribe(this),
-    );
-    return this;
-  }
-
-  /** Teardown (the response is written, or Nest unsubscribed). */
-  unsubscribe(): void {
-    this.upstream?.unsubscribe();
-    this.work?.unsubscribe();
-    this.closeWatch?.();
-  }
-
-  // Observer of the handler's Observable ------------------------------------------------
-
-  next(value: unknown): void {
-    if (this.done) return;
-    if (isResult(value)) {
-      if (value.isOk()) {
-        if (this.logMetadata !== undefined) this.value = value.value;
-        this.downstream!.next(value.value);
-      } else {
-        this.downstream!.next(this.errBody(value.error));
-      }
-      return;
-    }
-    if (isMonoResult(value)) {
-      this.pending++;
-      value.run(this.signal).then(
-        (result) => this.settled(result),
-        (error: unknown) => this.error(error),
-      );
-      return;
-    }
-    if (isFluxResult(value)) {
-      this.flux(value);
-      return;
-    }
-    if (this.logMetadata !== undefined) this.value = value;
-    this.downstream!.next(value);
-  }
-
-  error(error: unknown): void {
-    if (this.done) return;
-    this.done = true;
-    if (
-      this.abortController?.signal.aborted &&
-      error === this.abortController.signal.reason
-    ) {
-      this.outcome = 'err';
-      this.status = CLIENT_CLOSED_REQUEST;
-    } else {
-      const problem = this.owner.problem(this, error, true);
-      this.req[THROWN] = { error, problem };
-      this.outcome = problem.outcome;
-      this.status = this.owner.filterRendersErrors
-        ? problem.status
-        : nestDefaultStatus(error);
-    }
-    this.failure = error;
-    this.finishTiming();
-    this.emit();
-    this.downstream!.error(error);
-  }
-
-  complete(): void {
-    this.upstreamComplete = true;
-    if (this.pending === 0) this.finish();
-  }
-
-  // Kinds of return value ---------------------------------------------------------------
-
-  private errBody(error: unknown): unknown {
-    const problem = this.owner.problem(this, error, false);
-    this.outcome = 'err';
-    this.failure = error;
-    this.status = problem.status;
-    setResponseStatus(this.res, problem.status);
-    setResponseHeader(this.res, 'content-type', PROBLEM_CONTENT_TYPE);
-    return problem.body;
-  }
-
-  private settled(result: unknown): void {
-    if (this.done) return;
-    this.pending--;
-    this.next(result);
-    if (this.pending === 0 && this.upstreamComplete) this.finish();
-  }
-
-  private flux(flux: FluxResult<unknown, unknown>): void {
-    const options = this.owner.fluxOptions(this);
-    if (options.mode === 'ndjson') {
-      // Headers go out now; the event is emitted when the stream ends (ndjsonDone).
-      this.streaming = true;
-      setResponseHeader(this.res, 'content-type', NDJSON_CONTENT_TYPE);
-      this.downstream!.next(
-        new StreamableFile(
-          new NdjsonStream(flux, this.owner.problems, this, {
-            instance: requestPath(this.req),
-            correlationId:
-              CorrelationContext.getId() ?? correlationStoreOf(this.req)?.id,
-          }),
-          { type: NDJSON_CONTENT_TYPE },
-        ),
-      );
-      return;
-    }
-    this.pending++;
-    const collector = new BatchCollector(options, this.owner.problems, this);
-    this.signal.addEventListener(
-      'abort',
-      () => this.error(this.signal.reason),
-      {
-        once: true,
-      },
-    );
-    this.work = flux.toObservable().subscribe(collector);
-  }
-
-  /** BatchCollector finished. */
-  batchDone(collector: BatchCollector): void {
-    if (this.done) return;
-    const routeStatus = rawResponse(this.res).statusCode;
-    const status = collector.status(routeStatus);
-    if (status !== routeStatus) setResponseStatus(this.res, status);
-    setResponseHeader(this.res, 'x-batch-total', String(collector.total));
-    setResponseHeader(
-      this.res,
-      'x-batch-success',
-      String(collector.total - collector.failed),
-    );
-    setResponseHeader(this.res, 'x-batch-failed', String(collector.failed));
-    this.fluxCounts = {
-      ok: collector.total - collector.failed,
-      err: collector.failed,
-    };
-    if (collector.failed > 0) {
-      this.outcome = 'err';
-      this.status = status;
-    }
-    this.downstream!.next(collector.envelope(performance.now() - this.start));
-    this.pending--;
-    if (this.upstreamComplete) this.finish();
-  }
-
-  /** NdjsonStream finished (the request's event is emitted now). */
-  ndjsonDone(
-    counts: { ok: number; err: number },
-    defect: unknown,
-    aborted: boolean,
-  ): void {
-    this.fluxCounts = counts;
-    if (defect !== undefined) {
-      this.outcome = 'defect';
-      this.failure = defect;
-    } else if (aborted) {
-      this.outcome = 'err';
-      this.status = CLIENT_CLOSED_REQUEST;
-    } else if (counts.err > 0) {
-      this.outcome = 'err';
-    }
-    if (this.done) this.emit();
-    else this.streamEnded = true;
-  }
-
-  // SSE ----------------------------------------------------------------------------------
-
-  sse(source: Observable<unknown>): Observable<unknown> {
-    const counts = { ok: 0, err: 0 };
-    this.fluxCounts = counts;
-    return sseResponse(source, this.owner.problems, counts, this);
-  }
-
-  /** {@link SseResponseListener}: the handler's stream failed. */
-  sseFailed(error: unknown): void {
-    this.outcome = 'defect';
-    this.failure = error;
-    this.emitOnce();
-  }
-
-  /** {@link SseResponseListener}: the handler's stream completed. */
-  sseCompleted(counts: SseEventCounts): void {
-    if (counts.err > 0) this.outcome = 'err';
-    this.emitOnce();
-  }
-
-  /** {@link SseResponseListener}: the client went away (or the stream ended). */
-  sseClosed(): void {
-    this.emitOnce();
-  }
-
-  private emitOnce(): void {
-    if (this.done) return;
-    this.done = true;
-    this.emit();
-  }
-
-  // Finishing ----------------------------------------------------------------------------
-
-  private finish(): void {
-    if (this.done) return;
-    this.done = true;
-    this.finishTiming();
-    // An NDJSON response is still streaming: its event is emitted when the stream ends.
-    if (!this.streaming || this.streamEnded) this.emit();
-    this.downstream!.complete();
-  }
-
-  private finishTiming(): void {
-    this.durationMs = performance.now() - this.start;
-    if (this.owner.timingHeader) {
-      setResponseHeader(
-        this.res,
-        'server-timing',
-        `app;dur=${this.durationMs.toFixed(1)}`,
-      );
-    }
-  }
-
-  private emit(): void {
-    this.taken = true;
-    const req = this.req;
-    const correlationId =
-      CorrelationContext.getId() ?? correlationStoreOf(req)?.id;
-    const durationMs =
-      this.streaming || this.route.sse
-        ? performance.now() - this.start
-        : this.durationMs;
-    const event: OperationEvent = {
-      operation: this.route.operation,
-      outcome: this.outcome,
-      durationMs,
-      source: 'http',
-      error: this.failure,
-      flux: this.fluxCounts,
-      correlationId,
-      log: this.logMetadata?.options,
-      args: this.args,
-      value: this.value,
-      http: {
-        method: requestMethod(req),
-        route: routeTemplate(req) ?? this.route.operation,
-        status: this.status ?? rawResponse(this.res).statusCode,
-      },
-    };
-    this.owner.emit(this, event);
-  }
-}
-
-function nestDefaultStatus(error: unknown): number {
-  try {
-    const status = (error as { getStatus?: () => unknown }).getStatus?.();
-    return typeof status === 'number' ? status : 500;
-  } catch {
-    return 500;
   }
 }
