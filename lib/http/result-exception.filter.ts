@@ -26,10 +26,7 @@ import {
   PROBLEM_CONTENT_TYPE,
   ProblemDetailsFactory,
 } from './problem-details';
-import {
-  handlerThrownProblemOf,
-  PreparedHttpResponse,
-} from './result-handler.pipeline';
+import { handlerThrownProblemOf, PreparedHttpResponse } from './handler-call';
 import { thrownProblemOf } from './http-call';
 import { describeThrown } from './safe-value';
 

@@ -1,0 +1,406 @@
+import { StreamableFile } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { isObservable, lastValueFrom, map, Observable, of } from 'rxjs';
+import type { CorrelationStore } from '../correlation/correlation-context';
+import type { LogResultOperationMetadata } from '../logging/log-result-operation.decorator';
+import type { RouteHandlerClaim } from '../logging/route-handler-claim';
+import type { OperationEvent } from '../operations/operation-event';
+import type { FluxResult } from '../result/flux-result';
+import { runWithAbortSignal } from '../result/mono-result';
+import type { OperationOutcome } from '../result/outcome';
+import { isResult } from '../result/result';
+import { BatchCollector } from './flux-batch';
+import type { FluxResponseOptions } from './flux-response.decorator';
+import {
+  type AdapterRequest,
+  requestPath,
+  routeTemplate,
+  watchClientDisconnect,
+} from './http-response';
+import {
+  NDJSON_CONTENT_TYPE,
+  type NdjsonListener,
+  NdjsonStream,
+} from './ndjson';
+import {
+  type Problem,
+  PROBLEM_CONTENT_TYPE,
+  ProblemDetailsFactory,
+} from './problem-details';
+import {
+  CLIENT_CLOSED_REQUEST,
+  sharedRequestAbortController,
+} from './http-call';
+import { isFluxResult, isMonoResult } from './result-kinds';
+import type { PipelineRoute } from './route-metadata';
+import {
+  type SseEventCounts,
+  sseResponse,
+  type SseResponseListener,
+} from './sse-response';
+
+/**
+ * A response the handler pipeline prepared for a route whose status differs from the route's
+ * own (an Err's problem, a 207 or failed batch). Thrown from the wrapped handler so Nest's
+ * exception path hands it to {@link ResultExceptionFilter}, which writes it as is. Deliberately
+ * not an `Error`: throwing it captures no stack.
+ *
+ * @internal shared by the handler pipeline and ResultExceptionFilter
+ */
+export class PreparedHttpResponse {
+  constructor(
+    /** HTTP status. */
+    readonly status: number,
+    /** JSON body. */
+    readonly body: unknown,
+    /** Content type of the body. */
+    readonly contentType: string,
+  ) {}
+}
+
+/** Problems computed by the pipeline for errors its handlers threw (the filter reuses them). */
+const thrownProblems = new WeakMap<object, Problem>();
+
+/**
+ * The problem the handler pipeline computed for `error` thrown by a route handler, so the
+ * exception filter renders the same status without classifying it twice.
+ *
+ * @internal
+ */
+export function handlerThrownProblemOf(error: unknown): Problem | undefined {
+  return typeof error === 'object' && error !== null
+    ? thrownProblems.get(error)
+    : undefined;
+}
+
+/**
+ * What a {@link HandlerCall} asks of the pipeline that wrapped the route (ResultHandlerPipeline).
+ *
+ * @internal
+ */
+export interface HandlerCallOwner {
+  /** Problem bodies and statuses. */
+  readonly problems: ProblemDetailsFactory;
+  /** Whether the `Server-Timing` header is added. */
+  readonly timingHeader: boolean;
+  /** Hands a finished request's event to the hub. */
+  emit(event: OperationEvent): void;
+}
+
+/** One request through the handler pipeline. */
+export class HandlerCall
+  implements RouteHandlerClaim, NdjsonListener, SseResponseListener
+{
+  readonly start = performance.now();
+  /** {@link RouteHandlerClaim}: the handler's `@LogResultOperation` metadata. */
+  readonly logMetadata: LogResultOperationMetadata | undefined;
+  /** {@link RouteHandlerClaim}: arguments handed over by the decorated handler. */
+  args: readonly unknown[] | undefined = undefined;
+  /** {@link RouteHandlerClaim}: the decorated handler ran (or this call ended). */
+  taken = false;
+  private readonly req?: IncomingMessage;
+  private readonly res?: ServerResponse;
+  private controller?: AbortController;
+  private stopWatch?: () => void;
+  private value: unknown = undefined;
+  private failure: unknown = undefined;
+  private fluxCounts?: { ok: number; err: number };
+  private done = false;
+
+  constructor(
+    private readonly pipeline: HandlerCallOwner,
+    private readonly route: PipelineRoute,
+    private readonly store: CorrelationStore | undefined,
+    exchange: { req: IncomingMessage; res: ServerResponse } | undefined,
+  ) {
+    this.logMetadata = route.log;
+    this.req = exchange?.req;
+    this.res = exchange?.res;
+  }
+
+  /** Aborts when the client disconnects (created on first use; none without the response). */
+  get signal(): AbortSignal | undefined {
+    if (this.res === undefined) return undefined;
+    if (this.controller === undefined) {
+      // `@RequestAbortSignal()` ran before the handler: share its signal
+      const shared = sharedRequestAbortController(this.req);
+      if (shared !== undefined) {
+        this.controller = shared;
+      } else {
+        const watch = watchClientDisconnect(this.res);
+        this.controller = watch.controller;
+        this.stopWatch = watch.stop;
+        sharedRequestAbortController(this.req, watch.controller);
+      }
+    }
+    return this.controller.signal;
+  }
+
+  run(
+    original: (...args: unknown[]) => unknown,
+    self: unknown,
+    args: unknown[],
+  ): unknown {
+    let value: unknown;
+    try {
+      value =
+        this.res === undefined
+          ? original.apply(self, args)
+          : runWithAbortSignal(
+              () => this.signal!,
+              () => original.apply(self, args),
+            );
+    } catch (error) {
+      throw this.thrown(error);
+    }
+    return this.settle(value);
+  }
+
+  // Kinds of return value ---------------------------------------------------------------
+
+  private settle(value: unknown): unknown {
+    if (isResult(value)) {
+      return value.isOk() ? this.ok(value.value) : this.err(value.error);
+    }
+    if (isMonoResult(value)) {
+      return value.run(this.signal).then(
+        (result) => this.settle(result),
+        (error: unknown) => {
+          throw this.thrown(error);
+        },
+      );
+    }
+    if (this.route.sse && (isFluxResult(value) || isObservable(value))) {
+      return this.sse(isObservable(value) ? value : of(value));
+    }
+    if (isFluxResult(value)) return this.flux(value);
+    if (isPromiseLike(value) || isObservable(value)) {
+      // Nest sends the last value of an Observable
+      // (boxed: a promise would adopt a MonoResult value as a thenable and run it signal-less)
+      const last = isObservable(value)
+        ? lastValueFrom(value.pipe(map((v: unknown) => [v] as const)))
+        : Promise.resolve(value).then((v) => [v] as const);
+      return last.then(
+        ([resolved]) => this.settle(resolved),
+        (error: unknown) => {
+          throw this.thrown(error);
+        },
+      );
+    }
+    return this.ok(value);
+  }
+
+  private ok(value: unknown): unknown {
+    if (this.logMetadata !== undefined) this.value = value;
+    this.finish('ok', this.route.status);
+    return value;
+  }
+
+  private err(error: unknown): never {
+    const problem = this.problem(error, false);
+    this.failure = error;
+    this.finish('err', problem.status);
+    throw new PreparedHttpResponse(
+      problem.status,
+      problem.body,
+      PROBLEM_CONTENT_TYPE,
+    );
+  }
+
+  /** Records a thrown error (the filter renders it) and returns it to rethrow. */
+  private thrown(error: unknown): unknown {
+    if (this.done) return error;
+    if (error instanceof PreparedHttpResponse) return error;
+    this.failure = error;
+    const controller =
+      this.controller ?? sharedRequestAbortController(this.req);
+    if (
+      controller?.signal.aborted === true &&
+      error === controller.signal.reason
+    ) {
+      this.finish('err', CLIENT_CLOSED_REQUEST);
+      return error;
+    }
+    const problem = this.problem(error, true);
+    if (typeof error === 'object' && error !== null) {
+      thrownProblems.set(error, problem);
+    }
+    this.finish(problem.outcome, problem.status);
+    return error;
+  }
+
+  private problem(error: unknown, thrown: boolean): Problem {
+    return this.pipeline.problems.create(
+      error,
+      {
+        instance:
+          this.req === undefined
+            ? undefined
+            : requestPath(this.req as AdapterRequest),
+        correlationId: this.store?.id,
+      },
+      thrown,
+    );
+  }
+
+  private fluxOptions(): Readonly<FluxResponseOptions> {
+    const flux = this.route.flux;
+    if (flux.mode === 'ndjson') return flux;
+    const accept = this.req?.headers.accept;
+    return typeof accept === 'string' && accept.includes(NDJSON_CONTENT_TYPE)
+      ? { ...flux, mode: 'ndjson' }
+      : flux;
+  }
+
+  private flux(flux: FluxResult<unknown, unknown>): unknown {
+    const options = this.fluxOptions();
+    if (options.mode === 'ndjson') {
+      this.setHeader('content-type', NDJSON_CONTENT_TYPE);
+      this.timing();
+      this.stopWatch?.();
+      return new StreamableFile(
+        new NdjsonStream(flux, this.pipeline.problems, this, {
+          instance:
+            this.req === undefined
+              ? undefined
+              : requestPath(this.req as AdapterRequest),
+          correlationId: this.store?.id,
+        }),
+        { type: NDJSON_CONTENT_TYPE },
+      );
+    }
+    return new Promise<unknown>((resolve, reject) => {
+      const collector = new BatchCollector(options, this.pipeline.problems, {
+        batchDone: (c) => {
+          try {
+            resolve(this.batchDone(c));
+          } catch (prepared) {
+            reject(prepared as Error);
+          }
+        },
+        error: (error: unknown) => reject(this.thrown(error) as Error),
+      });
+      const subscription = flux.toObservable().subscribe(collector);
+      this.signal?.addEventListener(
+        'abort',
+        () => {
+          subscription.unsubscribe();
+          reject(this.thrown(this.signal!.reason) as Error);
+        },
+        { once: true },
+      );
+    });
+  }
+
+  private batchDone(collector: BatchCollector): unknown {
+    const status = collector.status(this.route.status);
+    const ok = collector.total - collector.failed;
+    this.setHeader('x-batch-total', String(collector.total));
+    this.setHeader('x-batch-success', String(ok));
+    this.setHeader('x-batch-failed', String(collector.failed));
+    this.fluxCounts = { ok, err: collector.failed };
+    const body = collector.envelope(performance.now() - this.start);
+    this.finish(collector.failed > 0 ? 'err' : 'ok', status);
+    if (status === this.route.status) return body;
+    throw new PreparedHttpResponse(
+      status,
+      body,
+      'application/json; charset=utf-8',
+    );
+  }
+
+  /** NdjsonStream finished: the request's event is emitted now. */
+  ndjsonDone(
+    counts: { ok: number; err: number },
+    defect: unknown,
+    aborted: boolean,
+  ): void {
+    this.fluxCounts = counts;
+    if (defect !== undefined) {
+      this.failure = defect;
+      this.finish('defect', this.route.status);
+    } else if (aborted) {
+      this.finish('err', CLIENT_CLOSED_REQUEST);
+    } else {
+      this.finish(counts.err > 0 ? 'err' : 'ok', this.route.status);
+    }
+  }
+
+  private sse(source: Observable<unknown>): Observable<unknown> {
+    const counts = { ok: 0, err: 0 };
+    this.fluxCounts = counts;
+    this.stopWatch?.();
+    return sseResponse(source, this.pipeline.problems, counts, this);
+  }
+
+  /** {@link SseResponseListener}: the handler's stream failed. */
+  sseFailed(error: unknown): void {
+    this.failure = error;
+    this.finish('defect', this.route.status);
+  }
+
+  /** {@link SseResponseListener}: the handler's stream completed. */
+  sseCompleted(counts: SseEventCounts): void {
+    this.finish(counts.err > 0 ? 'err' : 'ok', this.route.status);
+  }
+
+  /** {@link SseResponseListener}: the client went away (or the stream ended). */
+  sseClosed(counts: SseEventCounts): void {
+    this.finish(counts.err > 0 ? 'err' : 'ok', this.route.status);
+  }
+
+  // Finishing ----------------------------------------------------------------------------
+
+  private setHeader(name: string, value: string): void {
+    const res = this.res;
+    if (res !== undefined && !res.headersSent) res.setHeader(name, value);
+  }
+
+  private timing(): void {
+    if (this.pipeline.timingHeader) {
+      this.setHeader(
+        'server-timing',
+        `app;dur=${(performance.now() - this.start).toFixed(1)}`,
+      );
+    }
+  }
+
+  private finish(outcome: OperationOutcome, status: number): void {
+    if (this.done) return;
+    this.done = true;
+    this.taken = true;
+    const durationMs = performance.now() - this.start;
+    this.timing();
+    this.stopWatch?.();
+    const req = this.req;
+    this.pipeline.emit({
+      operation: this.route.operation,
+      outcome,
+      durationMs,
+      source: 'http',
+      error: this.failure,
+      flux: this.fluxCounts,
+      correlationId: this.store?.id,
+      log: this.logMetadata?.options,
+      args: this.args,
+      value: this.value,
+      http: {
+        method: req?.method ?? this.route.method,
+        route:
+          (req === undefined
+            ? undefined
+            : routeTemplate(req as AdapterRequest)) ?? this.route.template,
+        status,
+      },
+    });
+  }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
