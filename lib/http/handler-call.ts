@@ -35,7 +35,7 @@ import {
 import { isFluxResult, isMonoResult } from './result-kinds';
 import type { PipelineRoute } from './route-metadata';
 import {
-  type SseEventCounts,
+  type StreamedItemCounts,
   sseResponse,
   type SseResponseListener,
 } from './sse-response';
@@ -105,7 +105,7 @@ export class HandlerCall
   private stopWatch?: () => void;
   private value: unknown = undefined;
   private failure: unknown = undefined;
-  private fluxCounts?: { ok: number; err: number };
+  private fluxCounts?: StreamedItemCounts;
   private done = false;
 
   constructor(
@@ -312,7 +312,7 @@ export class HandlerCall
 
   /** NdjsonStream finished: the request's event is emitted now. */
   ndjsonDone(
-    counts: { ok: number; err: number },
+    counts: StreamedItemCounts,
     defect: unknown,
     aborted: boolean,
   ): void {
@@ -341,12 +341,12 @@ export class HandlerCall
   }
 
   /** {@link SseResponseListener}: the handler's stream completed. */
-  sseCompleted(counts: SseEventCounts): void {
+  sseCompleted(counts: StreamedItemCounts): void {
     this.finish(counts.err > 0 ? 'err' : 'ok', this.route.status);
   }
 
   /** {@link SseResponseListener}: the client went away (or the stream ended). */
-  sseClosed(counts: SseEventCounts): void {
+  sseClosed(counts: StreamedItemCounts): void {
     this.finish(counts.err > 0 ? 'err' : 'ok', this.route.status);
   }
 

@@ -36,7 +36,7 @@ import {
 import { isFluxResult, isMonoResult } from './result-kinds';
 import type { RfsRouteInfo } from './route-metadata';
 import {
-  type SseEventCounts,
+  type StreamedItemCounts,
   sseResponse,
   type SseResponseListener,
 } from './sse-response';
@@ -162,7 +162,7 @@ export class HttpCall implements RouteHandlerClaim, SseResponseListener {
   private streamEnded = false;
   private durationMs = 0;
   private status?: number;
-  private fluxCounts?: { ok: number; err: number };
+  private fluxCounts?: StreamedItemCounts;
 
   constructor(
     readonly owner: HttpCallOwner,
@@ -348,7 +348,7 @@ export class HttpCall implements RouteHandlerClaim, SseResponseListener {
 
   /** NdjsonStream finished (the request's event is emitted now). */
   ndjsonDone(
-    counts: { ok: number; err: number },
+    counts: StreamedItemCounts,
     defect: unknown,
     aborted: boolean,
   ): void {
@@ -382,7 +382,7 @@ export class HttpCall implements RouteHandlerClaim, SseResponseListener {
   }
 
   /** {@link SseResponseListener}: the handler's stream completed. */
-  sseCompleted(counts: SseEventCounts): void {
+  sseCompleted(counts: StreamedItemCounts): void {
     if (counts.err > 0) this.outcome = 'err';
     this.emitOnce();
   }

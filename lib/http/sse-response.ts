@@ -4,8 +4,8 @@ import type { ProblemDetailsFactory } from './problem-details';
 import { isFluxResult } from './result-kinds';
 import { resultToMessageEvent, toSse } from './sse';
 
-/** Events an `@Sse()` response sent so far: Ok (`data`) and Err (`type: 'error'`) events. */
-export interface SseEventCounts {
+/** Ok and Err items a streamed response (SSE events, NDJSON lines) sent so far. */
+export interface StreamedItemCounts {
   ok: number;
   err: number;
 }
@@ -18,11 +18,11 @@ export interface SseEventCounts {
  */
 export interface SseResponseListener {
   /** The handler's stream failed (a defect); the subscriber gets the error next. */
-  sseFailed(error: unknown, counts: SseEventCounts): void;
+  sseFailed(error: unknown, counts: StreamedItemCounts): void;
   /** The handler's stream completed; the subscriber completes next. */
-  sseCompleted(counts: SseEventCounts): void;
+  sseCompleted(counts: StreamedItemCounts): void;
   /** The subscription ended (after completion or failure, or the client went away). */
-  sseClosed(counts: SseEventCounts): void;
+  sseClosed(counts: StreamedItemCounts): void;
 }
 
 /**
@@ -35,7 +35,7 @@ export interface SseResponseListener {
 export function sseResponse(
   source: Observable<unknown>,
   problems: ProblemDetailsFactory,
-  counts: SseEventCounts,
+  counts: StreamedItemCounts,
   listener: SseResponseListener,
 ): Observable<unknown> {
   return new Observable<unknown>((subscriber) => {
