@@ -7,14 +7,11 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import type { AddressInfo } from 'node:net';
 import type { RfsModuleOptionsInput } from 'nestjs-rfs';
+import { serveAsBenchChild } from './bench-child.protocol';
 import { benchAppModule, VARIANTS, type Variant } from './http-apps';
 
-/** What the child sends to its parent. */
-export type ServerMessage =
-  | { type: 'listening'; port: number; pid: number }
-  | { type: 'memory'; usage: NodeJS.MemoryUsage; cpu: NodeJS.CpuUsage };
+export type { ServerMessage } from './bench-child.protocol';
 
 async function main(): Promise<void> {
   const [variant, adapter] = process.argv.slice(2);
@@ -31,29 +28,7 @@ async function main(): Promise<void> {
     adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
     { logger: false },
   );
-  await app.listen(0, '127.0.0.1');
-  const port = (app.getHttpServer().address() as AddressInfo).port;
-  let closing = false;
-  const close = () => {
-    if (closing) return;
-    closing = true;
-    void app.close().finally(() => process.exit(0));
-  };
-  process.on('disconnect', close);
-  process.on('SIGTERM', close);
-  process.on('message', (m) => {
-    if (m === 'memory')
-      process.send?.({
-        type: 'memory',
-        usage: process.memoryUsage(),
-        cpu: process.cpuUsage(),
-      } satisfies ServerMessage);
-  });
-  process.send?.({
-    type: 'listening',
-    port,
-    pid: process.pid,
-  } satisfies ServerMessage);
+  await serveAsBenchChild(app);
 }
 
 main().catch((e: unknown) => {
