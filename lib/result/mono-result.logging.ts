@@ -6,7 +6,6 @@ import {
   isAbort,
   now,
   observe,
-  outcomeOf,
   timingOf,
   type RunContext,
   type Source,
@@ -19,6 +18,22 @@ import type {
 type MutableLogRecord = {
   -readonly [K in keyof ResultLogRecord]: ResultLogRecord[K];
 };
+
+/** Writes one record per run of `src`: its outcome (Errs only when `errorsOnly`) or its defect. */
+function observedSource<T, E>(
+  src: Source<T, E>,
+  record: (outcome: OperationOutcome, error: unknown, ctx: RunContext) => void,
+  errorsOnly: boolean,
+): Source<T, E> {
+  const onResult = (r: Result<T, E>, ctx: RunContext): void => {
+    if (r.isErr()) record('err', r.error, ctx);
+    else if (!errorsOnly) record('ok', undefined, ctx);
+  };
+  const onDefect = (error: unknown, ctx: RunContext): void => {
+    if (!isAbort(ctx, error)) record('defect', error, ctx);
+  };
+  return (ctx) => observe(src, ctx, onResult, onDefect);
+}
 
 /** The source of {@link MonoResult.logStep}. */
 export function logStepSource<T, E>(
@@ -44,12 +59,7 @@ export function logStepSource<T, E>(
     if (level !== undefined) rec.level = level;
     emitResultLog(rec);
   };
-  const onResult = (r: Result<T, E>, ctx: RunContext): void =>
-    record(outcomeOf(r), r.isErr() ? r.error : undefined, ctx);
-  const onDefect = (error: unknown, ctx: RunContext): void => {
-    if (!isAbort(ctx, error)) record('defect', error, ctx);
-  };
-  return (ctx) => observe(src, ctx, onResult, onDefect);
+  return observedSource(src, record, false);
 }
 
 /** The source of {@link MonoResult.logError}. */
@@ -73,13 +83,7 @@ export function logErrorSource<T, E>(
     if (context !== undefined) rec.context = context;
     emitResultLog(rec);
   };
-  const onResult = (r: Result<T, E>, ctx: RunContext): void => {
-    if (r.isErr()) record('err', r.error, ctx);
-  };
-  const onDefect = (error: unknown, ctx: RunContext): void => {
-    if (!isAbort(ctx, error)) record('defect', error, ctx);
-  };
-  return (ctx) => observe(src, ctx, onResult, onDefect);
+  return observedSource(src, record, true);
 }
 
 /** The source of {@link MonoResult.logPerformance} (`slowMs` is checked by the caller). */
@@ -108,10 +112,5 @@ export function logPerformanceSource<T, E>(
     }
     emitResultLog(rec);
   };
-  const onResult = (r: Result<T, E>, ctx: RunContext): void =>
-    record(outcomeOf(r), r.isErr() ? r.error : undefined, ctx);
-  const onDefect = (error: unknown, ctx: RunContext): void => {
-    if (!isAbort(ctx, error)) record('defect', error, ctx);
-  };
-  return (ctx) => observe(src, ctx, onResult, onDefect);
+  return observedSource(src, record, false);
 }
