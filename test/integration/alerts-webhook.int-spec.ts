@@ -139,9 +139,27 @@ describe('WebhookAlertNotifier through a receiver outage (refused, 500, hanging,
         await receiver?.close();
         receiver = undefined;
       } else receiver ??= await startReceiver(respond, port);
+      const seenBefore = seen.length;
       const c0 = cpuMs();
       const latencies = await load(base, roundMs);
       const spent = cpuMs() - c0;
+      // A 600 ms round can fall between two re-notifications (cooldown 1 s), so an outage round
+      // is held (without load) until the notifier has really met this outage: a 500 or a hang
+      // answered, or, for a refusing receiver, an attempt left waiting in the queue.
+      const exercised = () =>
+        kind === 'refuse'
+          ? Object.values(alerts.getPendingNotifications()).some((n) => n > 0)
+          : seen
+              .slice(seenBefore)
+              .some((s) => s.answer === (kind === 'error' ? 500 : 'hang'));
+      if (kind !== 'ok') {
+        const until = Date.now() + 10_000;
+        while (!exercised() && Date.now() < until) await sleep(50);
+        expect({ outage: kind, exercised: exercised() }).toEqual({
+          outage: kind,
+          exercised: true,
+        });
+      }
       if (kind === 'ok') {
         cpu.healthy += spent;
         healthyLatencies.push(...latencies);
@@ -203,7 +221,21 @@ describe('WebhookAlertNotifier through a receiver outage (refused, 500, hanging,
       produced.map(eventKey).sort(),
     );
     expect([...deliveredCount.values()].every((n) => n === 1)).toBe(true);
-    expect(duplicates).toBeGreaterThan(0); // retries of 500s and hangs re-sent the same key
+    // Every hung request's key was sent again and finally answered 200 (a hang counts as
+    // processed: the receiver read it), so repeats of a key are certain, not timing luck.
+    const hungKeys = seen
+      .filter((s) => s.answer === 'hang')
+      .map((s) => (s.req.body as WebhookAlertPayload).idempotencyKey);
+    expect(hungKeys.length).toBeGreaterThan(0);
+    for (const key of hungKeys)
+      expect(
+        seen.some(
+          (s) =>
+            s.answer === 200 &&
+            (s.req.body as WebhookAlertPayload).idempotencyKey === key,
+        ),
+      ).toBe(true);
+    expect(duplicates).toBeGreaterThan(0);
     expect(
       produced.filter((e) => e.status === 'firing').length,
     ).toBeGreaterThan(3);
