@@ -1,55 +1,17 @@
-import { Logger } from '@nestjs/common';
-import { Counter, Registry } from 'prom-client';
-import { OperationHub } from '../operations/operation-hub';
+// Recording and the sliding windows: counts, rates, percentiles, correlation ids, history.
+// Prometheus export and cardinality limits: result-metrics.collector.prometheus.spec.ts.
 import { RfsError } from '../result/rfs.error';
-import { resolveRfsOptions, type RfsModuleOptionsInput } from '../rfs.options';
+import { resolveRfsOptions } from '../rfs.options';
 import { CorrelationContext } from '../correlation/correlation-context';
-import { CorrelationRejections } from '../correlation/correlation-rejections';
+import { ResultMetricsCollector } from './result-metrics.collector';
 import {
-  OVERFLOW_LABEL,
-  ResultMetricsCollector,
-} from './result-metrics.collector';
-import { PromClientMissingError, loadPromClient } from './prometheus-metrics';
-
-const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
-
-/** A collector on a fresh registry; `listen: false` keeps it off the hub (which replays
- * operations declared process-wide by other tests). */
-function setup(input: RfsModuleOptionsInput = {}, listen = true) {
-  let now = T0;
-  const clock = { now: () => now };
-  const registry = new Registry();
-  const hub = new OperationHub();
-  const collector = new ResultMetricsCollector(
-    resolveRfsOptions(input),
-    clock,
-    listen ? hub : undefined,
-    registry,
-  );
-  collector.onModuleInit();
-  return {
-    collector,
-    registry,
-    hub,
-    advance: (ms: number) => {
-      now += ms;
-    },
-    text: () => registry.metrics(),
-    value: async (name: string, labels: Record<string, string>) => {
-      const m = await registry.getSingleMetric(name)?.get();
-      const v = m?.values.find((x) =>
-        Object.entries(labels).every(([k, val]) => String(x.labels[k]) === val),
-      );
-      return v?.value;
-    },
-  };
-}
+  T0,
+  setupCollector,
+} from '../../test/support/metrics-collector.fixtures';
 
 describe('ResultMetricsCollector', () => {
-  afterEach(() => jest.restoreAllMocks());
-
   it('makes a recorded value visible at once in the windows and in Prometheus', async () => {
-    const t = setup();
+    const t = setupCollector();
     t.collector.record('orders.create', 'ok', 120);
     t.collector.record('orders.create', 'err', 30, { errorCode: 'CONFLICT' });
     t.collector.record('orders.create', 'defect', 5);
@@ -90,7 +52,7 @@ describe('ResultMetricsCollector', () => {
   });
 
   it('exports every {operation, outcome} series at 0 when an operation is declared', async () => {
-    const t = setup();
+    const t = setupCollector();
     t.hub.announce('payments.capture');
     for (const outcome of ['ok', 'err', 'defect']) {
       expect(
@@ -116,7 +78,7 @@ describe('ResultMetricsCollector', () => {
   });
 
   it('takes error codes from OperationEvents and records flux items and correlation ids', async () => {
-    const t = setup();
+    const t = setupCollector();
     t.hub.emit({
       operation: 'stock.reserve',
       outcome: 'err',
@@ -142,7 +104,7 @@ describe('ResultMetricsCollector', () => {
   });
 
   it('slides every window with the injected clock', () => {
-    const t = setup();
+    const t = setupCollector();
     t.collector.record('op', 'err', 10, { errorCode: 'X' });
     t.advance(54_000); // still inside 1m whatever the slot boundaries
     expect(t.collector.getOperationMetrics('op', '1m').total).toBe(1);
@@ -170,7 +132,7 @@ describe('ResultMetricsCollector', () => {
     'counts a value in %s while younger than length − slot width, never when older than length',
     (window, lengthMs, widthMs) => {
       // Values recorded every 1 s over 2 windows; at the end, compare with exact ages.
-      const t = setup();
+      const t = setupCollector();
       const start = T0 + 1234;
       t.advance(1234);
       const steps = (2 * lengthMs) / 1000;
@@ -191,7 +153,7 @@ describe('ResultMetricsCollector', () => {
   );
 
   it('keeps the last failing correlation ids, newest first, bounded and windowed', () => {
-    const t = setup();
+    const t = setupCollector();
     for (let i = 0; i < 30; i++) {
       t.collector.record('op', 'err', 1, { correlationId: `c${i}` });
       t.collector.record('op', 'ok', 1, { correlationId: `ok${i}` });
@@ -217,7 +179,7 @@ describe('ResultMetricsCollector', () => {
   });
 
   it('gives topErrors in descending order', () => {
-    const t = setup();
+    const t = setupCollector();
     const codes = ['A', 'B', 'B', 'C', 'C', 'C'];
     for (const c of codes) t.collector.record('op', 'err', 1, { errorCode: c });
     t.collector.record('op', 'err', 1);
@@ -227,173 +189,6 @@ describe('ResultMetricsCollector', () => {
       { code: 'A', count: 1 },
       { code: 'UNKNOWN', count: 1 },
     ]);
-  });
-
-  it('limits operations to maxOperations: the rest become __other__ with one warning', async () => {
-    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation();
-    const t = setup({ metrics: { maxOperations: 3 } }, false);
-    for (let i = 0; i < 10; i++) t.collector.record(`op${i}`, 'ok', 1);
-    expect(t.collector.getOperations()).toEqual([
-      OVERFLOW_LABEL,
-      'op0',
-      'op1',
-      'op2',
-    ]);
-    expect(t.collector.getOperationMetrics(OVERFLOW_LABEL).total).toBe(7);
-    expect(warn).toHaveBeenCalledTimes(1);
-    expect(warn.mock.calls[0][0]).toContain('metrics.maxOperations (3)');
-    expect(
-      await t.value('rfs_operations_total', {
-        operation: OVERFLOW_LABEL,
-        outcome: 'ok',
-      }),
-    ).toBe(7);
-  });
-
-  it('limits error codes per operation to maxErrorCodes with one warning', async () => {
-    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation();
-    const t = setup({ metrics: { maxErrorCodes: 2 } }, false);
-    for (let i = 0; i < 1000; i++)
-      t.collector.record('op', 'err', 1, { errorCode: `E${i}` });
-    const m = t.collector.getOperationMetrics('op');
-    expect(m.errorBreakdown).toEqual({ E0: 1, E1: 1, [OVERFLOW_LABEL]: 998 });
-    expect(warn).toHaveBeenCalledTimes(1);
-    expect(warn.mock.calls[0][0]).toContain('metrics.maxErrorCodes (2)');
-    const series = (
-      await t.registry.getSingleMetric('rfs_operations_total')!.get()
-    ).values;
-    // Zero series of ok/err/defect, then E0, E1 and __other__: bounded whatever the codes.
-    expect(series).toHaveLength(6);
-    expect(
-      await t.value('rfs_operations_total', {
-        operation: 'op',
-        error_code: OVERFLOW_LABEL,
-      }),
-    ).toBe(998);
-  });
-
-  it('exports HTTP RED series by route template when httpMetrics is on, skipping its own routes', async () => {
-    const t = setup({ metrics: { httpMetrics: true } });
-    const http = (route: string, status: number, operation = `GET ${route}`) =>
-      t.hub.emit({
-        operation,
-        outcome: status < 400 ? 'ok' : 'err',
-        durationMs: 20,
-        source: 'http',
-        http: { method: 'get', route, status },
-      });
-    http('/orders/:id', 200);
-    http('/orders/:id', 200);
-    http('/orders/:id', 404);
-    http('/reports/metrics', 200, 'ReportsController.metrics'); // a business route
-    http('/metrics', 200);
-    http('/api/metrics', 200, 'PrometheusController.index');
-    http('/rfs/dashboard', 200, 'RfsDashboardController.json');
-    http('/api/ops/board/ui', 200, 'RfsDashboardController.page');
-    expect(
-      await t.value('rfs_http_requests_total', {
-        method: 'GET',
-        route: '/orders/:id',
-        status: '200',
-      }),
-    ).toBe(2);
-    const text = await t.text();
-    expect(text).toContain(
-      'rfs_http_request_duration_seconds_count{method="GET",route="/orders/:id",status="404"} 1',
-    );
-    expect(text).toContain(
-      'rfs_http_requests_total{method="GET",route="/reports/metrics",status="200"} 1',
-    );
-    expect(text).not.toMatch(/route="(\/api)?\/metrics"|dashboard|ops\/board/);
-    expect(t.collector.getOperations()).not.toContain('GET /metrics');
-    expect(t.collector.getOperations()).not.toContain(
-      'RfsDashboardController.json',
-    );
-  });
-
-  it('does not export HTTP series unless httpMetrics is on', async () => {
-    const t = setup();
-    expect(await t.text()).not.toContain('rfs_http_requests_total');
-  });
-
-  it('gets or creates its metrics: a second collector on the same registry shares them', async () => {
-    const a = setup();
-    a.collector.record('op', 'ok', 1);
-    const b = new ResultMetricsCollector(
-      resolveRfsOptions({}),
-      { now: () => T0 },
-      undefined,
-      a.registry,
-    );
-    b.record('op', 'ok', 1);
-    expect(
-      await a.value('rfs_operations_total', { operation: 'op', outcome: 'ok' }),
-    ).toBe(2);
-  });
-
-  it('increments a same-named counter created elsewhere directly', async () => {
-    const registry = new Registry();
-    const foreign = new Counter({
-      name: 'rfs_operations_total',
-      help: 'made by someone else',
-      labelNames: ['operation', 'outcome', 'error_code'],
-      registers: [registry],
-    });
-    const c = new ResultMetricsCollector(
-      resolveRfsOptions({}),
-      { now: () => T0 },
-      undefined,
-      registry,
-    );
-    c.record('op', 'err', 1, { errorCode: 'X' });
-    const values = (await foreign.get()).values;
-    expect(values).toContainEqual({
-      labels: { operation: 'op', outcome: 'err', error_code: 'X' },
-      value: 1,
-    });
-  });
-
-  it('hands counts over before every read, and directly once destroyed', async () => {
-    const t = setup();
-    for (let i = 0; i < 5; i++) t.collector.record('op', 'ok', 1);
-    expect(
-      await t.value('rfs_operations_total', { operation: 'op', outcome: 'ok' }),
-    ).toBe(5);
-    expect(await t.text()).toContain(
-      'rfs_operations_total{operation="op",outcome="ok",error_code=""} 5',
-    );
-    t.collector.record('op', 'ok', 1);
-    t.collector.onModuleDestroy();
-    t.collector.record('op', 'ok', 1);
-    expect(
-      (
-        await t.registry.getSingleMetric('rfs_operations_total')!.get()
-      ).values.find(
-        (v) => v.labels.operation === 'op' && v.labels.outcome === 'ok',
-      )?.value,
-    ).toBe(7);
-  });
-
-  it('replaces a same-named metric whose labels or buckets differ (hot reload with new options)', async () => {
-    const a = setup();
-    const b = new ResultMetricsCollector(
-      resolveRfsOptions({ metrics: { buckets: [0.1, 1] } }),
-      { now: () => T0 },
-      undefined,
-      a.registry,
-    );
-    b.record('op', 'ok', 500);
-    const text = await a.text();
-    expect(text).toContain(
-      'rfs_operation_duration_seconds_bucket{le="1",operation="op",outcome="ok"} 1',
-    );
-    expect(text).not.toContain('le="0.005"');
-  });
-
-  it('uses the metric prefix option', async () => {
-    const t = setup({ metrics: { prefix: 'shop_' } });
-    t.collector.record('op', 'ok', 1);
-    expect(await t.text()).toContain('shop_operations_total{');
   });
 
   it('keeps windows without prom-client when metrics is false', () => {
@@ -409,7 +204,7 @@ describe('ResultMetricsCollector', () => {
   });
 
   it('never throws into business code, and rejects unknown windows with a clear message', () => {
-    const t = setup();
+    const t = setupCollector();
     expect(() =>
       t.collector.record('op', 'ok', Number.NaN, undefined),
     ).not.toThrow();
@@ -424,7 +219,7 @@ describe('ResultMetricsCollector', () => {
   });
 
   it('reset() forgets values but keeps the zero series of known operations', async () => {
-    const t = setup();
+    const t = setupCollector();
     t.collector.record('op', 'err', 1, { errorCode: 'X' });
     t.collector.reset();
     expect(t.collector.getOperationMetrics('op').total).toBe(0);
@@ -439,7 +234,7 @@ describe('ResultMetricsCollector', () => {
   });
 
   it('gives 15 per-minute history points for the dashboard', () => {
-    const t = setup();
+    const t = setupCollector();
     t.collector.record('op', 'ok', 10);
     t.collector.record('op', 'err', 30);
     t.advance(60_000);
@@ -455,34 +250,5 @@ describe('ResultMetricsCollector', () => {
       errorRate: 0,
       p95Ms: 0,
     });
-  });
-
-  it('counts rejected incoming correlation ids by source, from 0', async () => {
-    const t = setup();
-    expect(
-      await t.value('rfs_correlation_rejections_total', { source: 'header' }),
-    ).toBe(0);
-    CorrelationRejections.record('header', 'x-correlation-id', 5000);
-    CorrelationRejections.record('traceparent', 'traceparent', 3);
-    expect(
-      await t.value('rfs_correlation_rejections_total', { source: 'header' }),
-    ).toBe(1);
-    t.collector.onModuleDestroy();
-    CorrelationRejections.record('header', 'x-correlation-id', 5000);
-    expect(
-      await t.value('rfs_correlation_rejections_total', { source: 'header' }),
-    ).toBe(1);
-  });
-
-  it('fails startup with a message naming prom-client when it is missing', () => {
-    const missing = () => {
-      throw Object.assign(new Error("Cannot find module 'prom-client'"), {
-        code: 'MODULE_NOT_FOUND',
-      });
-    };
-    expect(() => loadPromClient(missing)).toThrow(PromClientMissingError);
-    expect(() => loadPromClient(missing)).toThrow(
-      /package 'prom-client' is not installed.*npm install prom-client.*metrics: false/,
-    );
   });
 });

@@ -17,7 +17,6 @@ import type {
   OperationListener,
 } from '../operations/operation-event';
 import { OperationHub } from '../operations/operation-hub';
-import { isCodedError } from '../result/rfs.error';
 import type { OperationOutcome } from '../result/outcome';
 import { InjectRfsClock, type RfsClock } from '../rfs.clock';
 import { InjectRfsOptions } from '../rfs-options.provider';
@@ -29,7 +28,6 @@ import {
   OperationStats,
   type OperationHistoryPoint,
   emptyOperationMetrics,
-  outcomeRates,
 } from './operation-stats';
 import {
   type RfsPromMetrics,
@@ -42,6 +40,11 @@ import {
   ResultMetricsCardinality,
 } from './result-metrics.cardinality';
 import {
+  errorCodeOf,
+  isInternalOperation,
+  isInternalOperationName,
+} from './result-metrics.events';
+import {
   errorCodeSeries,
   flushOperationSeries,
   operationSeries,
@@ -50,9 +53,14 @@ import {
   zeroCorrelationRejections,
   zeroOperationSeries,
 } from './result-metrics.prometheus';
+import {
+  type MetricsSummary,
+  summarizeOperations,
+} from './result-metrics.summary';
 import { WINDOW_LAYOUTS, isMetricWindow } from './window-ring';
 
 export { OVERFLOW_LABEL } from './result-metrics.cardinality';
+export type { MetricsSummary } from './result-metrics.summary';
 
 /** Options of {@link ResultMetricsCollector.record}. */
 export interface RecordOptions {
@@ -60,40 +68,6 @@ export interface RecordOptions {
   errorCode?: string;
   /** Correlation id of the operation (default: the current one), kept for failing operations. */
   correlationId?: string;
-}
-
-/** Totals over every operation plus each operation's metrics (`getSummary`). */
-export interface MetricsSummary extends Pick<
-  OperationMetrics,
-  | 'window'
-  | 'total'
-  | 'ok'
-  | 'err'
-  | 'defect'
-  | 'successRate'
-  | 'errorRate'
-  | 'throughputPerSec'
-> {
-  /** One entry per known operation, by name. */
-  operations: OperationMetrics[];
-}
-
-/** Routes of nestjs-rfs and @willsoto/nestjs-prometheus, announced by the HTTP interceptor. */
-const INTERNAL_OPERATION = /^(RfsDashboardController|PrometheusController)\./;
-
-/** Error code of a failed event: the error's `code`, else none. */
-function errorCodeOf(error: unknown): string | undefined {
-  return isCodedError(error) ? error.code : undefined;
-}
-
-/**
- * Scrapes and dashboard polls are not business operations: the routes of nestjs-rfs and of
- * `@willsoto/nestjs-prometheus` (by handler name, so any global prefix works), and the default
- * `/metrics` path (a custom Prometheus controller class keeps its own name).
- */
-function isInternal(event: OperationEvent): boolean {
-  if (INTERNAL_OPERATION.test(event.operation)) return true;
-  return event.http !== undefined && /^\/?metrics\/?$/.test(event.http.route);
 }
 
 /**
@@ -181,7 +155,7 @@ export class ResultMetricsCollector
   /** {@link OperationListener}: records a finished operation (and its HTTP facts). */
   onOperation(event: OperationEvent): void {
     try {
-      if (isInternal(event)) return;
+      if (isInternalOperation(event)) return;
       const outcome = event.outcome;
       this.record(event.operation, outcome, event.durationMs, {
         errorCode: outcome === 'err' ? errorCodeOf(event.error) : undefined,
@@ -197,7 +171,7 @@ export class ResultMetricsCollector
 
   /** {@link OperationListener}: exports the operation's `{operation, outcome}` series at 0. */
   onOperationDeclared(operation: string): void {
-    if (INTERNAL_OPERATION.test(operation)) return;
+    if (isInternalOperationName(operation)) return;
     this.stats(operation);
   }
 
@@ -289,26 +263,7 @@ export class ResultMetricsCollector
     const operations = this.getOperations().map((op) =>
       this.getOperationMetrics(op, w),
     );
-    let ok = 0;
-    let err = 0;
-    let defect = 0;
-    for (const m of operations) {
-      ok += m.ok;
-      err += m.err;
-      defect += m.defect;
-    }
-    const total = ok + err + defect;
-    const lengthMs = WINDOW_LAYOUTS.find((l) => l.window === w)!.lengthMs;
-    return {
-      window: w,
-      total,
-      ok,
-      err,
-      defect,
-      ...outcomeRates(ok, err, defect),
-      throughputPerSec: total / (lengthMs / 1000),
-      operations,
-    };
+    return summarizeOperations(w, operations);
   }
 
   /** Names of every known operation (declared or recorded), sorted. */
