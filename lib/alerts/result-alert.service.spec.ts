@@ -1,64 +1,17 @@
-import { Registry } from 'prom-client';
+// Rule evaluation: pending → firing → re-notified → resolved, metrics and thresholds.
+// Rule management and history: result-alert.service.rules.spec.ts;
+// the timer: result-alert.service.timer.spec.ts.
+import { AlertCondition } from 'nestjs-rfs';
 import {
-  AlertCondition,
-  type AlertNotifier,
-  type AlertRule,
-  AlertRuleError,
-  ResultAlertService,
-} from 'nestjs-rfs';
-import { RecordingAlertNotifier } from '../testing/recording-alert.notifier';
-import { FakeAlertMetricsSource } from '../../test/alerts.fake-source';
-import { RfsTestClock } from '../testing/rfs-test.clock';
-
-const silent = { log: jest.fn(), warn: jest.fn(), error: jest.fn() };
-
-const errorRule: AlertRule = {
-  name: 'orders_errors',
-  operation: 'orders.*',
-  metric: 'errorRate',
-  condition: AlertCondition.GREATER_THAN,
-  threshold: 0.1,
-  window: '5m',
-  for: '1m',
-  minSamples: 10,
-  cooldown: '10m',
-  severity: 'critical',
-  labels: { team: 'orders' },
-  annotations: {
-    summary: '{{operation}} error rate {{value}} > {{threshold}}',
-  },
-};
-
-function setup(rules: AlertRule[] = [errorRule], extra = {}) {
-  const clock = new RfsTestClock();
-  const source = new FakeAlertMetricsSource(clock);
-  const notifier = new RecordingAlertNotifier();
-  const registry = new Registry();
-  const service = new ResultAlertService({
-    options: {
-      defaultRules: false,
-      rules,
-      notifiers: [notifier],
-      instance: 'i-1',
-      ...extra,
-    },
-    serviceName: 'shop',
-    source,
-    clock,
-    registry,
-    logger: silent,
-  });
-  return { clock, source, notifier, registry, service };
-}
-
-async function gaugeValue(registry: Registry, rule: string) {
-  const m = await registry.getSingleMetric('rfs_alerts_firing')!.get();
-  return m.values.find((v) => v.labels.rule === rule)?.value;
-}
+  errorRule,
+  gaugeValue,
+  setupAlertService,
+  silent,
+} from '../../test/support/alert-service.fixtures';
 
 describe('ResultAlertService state machine', () => {
   it('goes pending, fires after `for`, re-notifies after cooldown and resolves', async () => {
-    const { clock, source, service, notifier, registry } = setup();
+    const { clock, source, service, notifier, registry } = setupAlertService();
     source.many(16, 'orders.create', 'ok');
     source.many(4, 'orders.create', 'err', { correlationId: 'c-1' });
     source.many(20, 'users.get', 'err'); // not matched by 'orders.*'
@@ -136,7 +89,7 @@ describe('ResultAlertService state machine', () => {
   });
 
   it('does not fire below minSamples and drops a pending alert when the condition clears', () => {
-    const { clock, source, service } = setup();
+    const { clock, source, service } = setupAlertService();
     source.many(9, 'orders.create', 'err');
     clock.advance(120_000);
     expect(service.evaluate()).toEqual([]);
@@ -151,7 +104,7 @@ describe('ResultAlertService state machine', () => {
   });
 
   it('fires at once without `for`, per matching operation', () => {
-    const { source, service } = setup([
+    const { source, service } = setupAlertService([
       { ...errorRule, for: undefined, operation: '*' },
     ]);
     source.many(10, 'a', 'err');
@@ -162,7 +115,7 @@ describe('ResultAlertService state machine', () => {
   });
 
   it('counts only the rule errorCode when given', () => {
-    const { source, service } = setup([
+    const { source, service } = setupAlertService([
       {
         ...errorRule,
         for: '0s',
@@ -187,7 +140,7 @@ describe('ResultAlertService state machine', () => {
     ['count', AlertCondition.EQUAL, 10, 10],
     ['throughputPerSec', AlertCondition.LESS_THAN, 1, 10 / 60],
   ] as const)('evaluates %s', (metric, condition, threshold, expected) => {
-    const { source, service } = setup([
+    const { source, service } = setupAlertService([
       { ...errorRule, for: '0s', window: '1m', metric, condition, threshold },
     ]);
     for (let i = 0; i < 10; i++)
@@ -197,7 +150,7 @@ describe('ResultAlertService state machine', () => {
   });
 
   it('evaluates fluxSuccessRate with LESS_THAN', () => {
-    const { source, service } = setup([
+    const { source, service } = setupAlertService([
       {
         ...errorRule,
         for: undefined,
@@ -212,27 +165,8 @@ describe('ResultAlertService state machine', () => {
     ]);
   });
 
-  it('disableRule and removeRule resolve firing alerts; enableRule evaluates again', () => {
-    const { source, service } = setup([{ ...errorRule, for: undefined }]);
-    source.many(10, 'orders.create', 'err');
-    expect(service.evaluate()).toHaveLength(1);
-    const seen: string[] = [];
-    service.onAlert((e) => seen.push(e.status));
-    expect(service.disableRule('orders_errors')).toBe(true);
-    expect(seen).toEqual(['resolved']);
-    expect(service.evaluate()).toEqual([]);
-    expect(service.getRules()[0].enabled).toBe(false);
-    service.enableRule('orders_errors');
-    expect(service.evaluate()).toHaveLength(1);
-    expect(service.removeRule('orders_errors')).toBe(true);
-    expect(seen).toEqual(['resolved', 'firing', 'resolved']);
-    expect(service.getRules()).toEqual([]);
-    expect(service.removeRule('orders_errors')).toBe(false);
-    expect(service.enableRule('nope')).toBe(false);
-  });
-
   it('resolves an alert whose operation disappears', () => {
-    const { source, service, clock } = setup([
+    const { source, service, clock } = setupAlertService([
       { ...errorRule, for: undefined },
     ]);
     source.many(10, 'orders.create', 'err');
@@ -248,180 +182,13 @@ describe('ResultAlertService state machine', () => {
     ]);
   });
 
-  it('addRule validates, rejects duplicates, and applies defaults', () => {
-    const { service } = setup([]);
-    const r = service.addRule({
-      ...errorRule,
-      minSamples: undefined,
-      cooldown: undefined,
-    });
-    expect(r).toMatchObject({ minSamples: 10, cooldown: '15m', enabled: true });
-    expect(() => service.addRule(errorRule)).toThrow(AlertRuleError);
-    expect(() =>
-      service.addRule({ ...errorRule, name: 'x', window: '2m' as never }),
-    ).toThrow(
-      /Invalid alert rule 'x'.*window must be one of '1m', '5m', '15m', '1h', got "2m"/,
-    );
-  });
-
-  it('keeps a bounded history, newest first, and isolates throwing listeners', () => {
-    const { source, service, clock } = setup(
-      [{ ...errorRule, for: undefined }],
-      {
-        historyLimit: 3,
-      },
-    );
-    service.onAlert(() => {
-      throw new Error('listener bug');
-    });
-    for (let i = 0; i < 3; i++) {
-      source.many(10, 'orders.create', 'err');
-      service.evaluate();
-      clock.advance(600_000); // window empties → resolved
-      service.evaluate();
-    }
-    const h = service.getHistory();
-    expect(h).toHaveLength(3);
-    expect(h.map((e) => e.status)).toEqual(['resolved', 'firing', 'resolved']);
-    expect(service.getHistory(1)).toHaveLength(1);
-    expect(h[0].evaluatedAt >= h[1].evaluatedAt).toBe(true);
-  });
-
-  it('adds the three default rules when defaultRules is on', () => {
-    const service = new ResultAlertService({
-      registry: new Registry(),
-      logger: silent,
-    });
-    expect(service.getRules()).toEqual([
-      expect.objectContaining({
-        name: 'rfs_high_error_rate',
-        metric: 'errorRate',
-        threshold: 0.05,
-        window: '5m',
-        for: '1m',
-        minSamples: 20,
-        severity: 'critical',
-      }),
-      expect.objectContaining({
-        name: 'rfs_slow_operations',
-        metric: 'p95Ms',
-        threshold: 1000,
-        severity: 'warning',
-      }),
-      expect.objectContaining({
-        name: 'rfs_low_batch_success_rate',
-        metric: 'fluxSuccessRate',
-        condition: AlertCondition.LESS_THAN,
-        threshold: 0.8,
-        window: '15m',
-        severity: 'warning',
-      }),
-    ]);
-  });
-
   it('never throws when the source fails', () => {
-    const { service, source } = setup();
+    const { service, source } = setupAlertService();
     jest.spyOn(source, 'getOperationMetrics').mockImplementation(() => {
       throw new Error('boom');
     });
     source.many(1, 'orders.create', 'err');
     expect(service.evaluate()).toEqual([]);
     expect(silent.error).toHaveBeenCalledWith(expect.stringContaining('boom'));
-  });
-});
-
-describe('ResultAlertService timer', () => {
-  afterEach(() => jest.useRealTimers());
-
-  it("evaluates every evaluationInterval on an unref'd timer until shutdown", async () => {
-    jest.useFakeTimers();
-    const { service, source } = setup([], { evaluationInterval: '10s' });
-    const spy = jest.spyOn(source, 'getOperations');
-    service.onApplicationBootstrap();
-    jest.advanceTimersByTime(35_000);
-    expect(spy).toHaveBeenCalledTimes(3);
-    service.beforeApplicationShutdown();
-    await service.onApplicationShutdown();
-    jest.advanceTimersByTime(60_000);
-    expect(spy).toHaveBeenCalledTimes(3);
-  });
-
-  it('spreads a large timer evaluation over event-loop turns, with the same result', async () => {
-    jest.useFakeTimers({ doNotFake: ['setImmediate'] });
-    const { service, source } = setup(
-      [{ ...errorRule, for: undefined, operation: '*' }],
-      { evaluationInterval: '10s' },
-    );
-    for (let i = 0; i < 250; i++) source.many(10, `op.${i}`, 'err');
-    const seen: string[] = [];
-    service.onAlert((e) => seen.push(e.operation));
-    const metrics = jest.spyOn(source, 'getOperationMetrics');
-    service.start();
-    jest.advanceTimersByTime(10_000); // the interval fires; only the first slice runs
-    expect(metrics).toHaveBeenCalledTimes(100);
-    expect(seen).toEqual([]); // events are published when the evaluation completes
-    await new Promise((r) => setImmediate(r)); // the next slice ran in between
-    expect(metrics).toHaveBeenCalledTimes(200);
-    service.stop(); // finishes the evaluation in progress: no event is lost
-    expect(metrics).toHaveBeenCalledTimes(250);
-    expect(seen).toHaveLength(250);
-    expect(service.getActiveAlerts()).toHaveLength(250);
-  });
-
-  it('shutdown delivers pending notifications within shutdownFlushMs, then counts the rest as dropped', async () => {
-    jest.useFakeTimers();
-    let fail = 2;
-    const delivered: string[] = [];
-    const flaky: AlertNotifier = {
-      name: 'flaky',
-      notify: async (events) => {
-        if (fail-- > 0) throw new Error('down');
-        delivered.push(...events.map((e) => e.status));
-      },
-    };
-    const hanging: AlertNotifier = {
-      name: 'hanging',
-      notify: () => new Promise<void>(() => undefined),
-    };
-    const { source, service, registry } = setup(
-      [{ ...errorRule, for: undefined }],
-      {
-        notifiers: [flaky, hanging],
-        shutdownFlushMs: 1000,
-        retryBaseMs: 60_000, // without the flush, the next retry would be a minute away
-      },
-    );
-    source.many(10, 'orders.create', 'err');
-    service.evaluate();
-    await jest.advanceTimersByTimeAsync(0); // first attempt fails
-    const done = service.shutdown();
-    await jest.advanceTimersByTimeAsync(1000);
-    await done;
-    expect(delivered).toEqual(['firing']);
-    const m = async (name: string) =>
-      (await registry.getSingleMetric(name)!.get()).values;
-    expect(await m('rfs_alert_notifications_failed_total')).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ labels: { notifier: 'flaky' }, value: 2 }),
-      ]),
-    );
-    expect(await m('rfs_alert_notifications_dropped_total')).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ labels: { notifier: 'hanging' }, value: 1 }),
-      ]),
-    );
-  });
-
-  it('does nothing when disabled (alerts: false)', () => {
-    jest.useFakeTimers();
-    const service = new ResultAlertService({
-      disabled: true,
-      options: { defaultRules: false },
-      registry: new Registry(),
-    });
-    const spy = jest.spyOn(service, 'evaluate');
-    service.onApplicationBootstrap();
-    jest.advanceTimersByTime(60_000);
-    expect(spy).not.toHaveBeenCalled();
   });
 });
