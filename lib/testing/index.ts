@@ -4,6 +4,7 @@ export * from './rfs-assertion.error';
 export * from './result.assertions';
 export * from './mock.types';
 export * from './result-service.mocker';
+export * from './mock-result-service';
 export * from './seeded-random';
 export * from './result-test-data.factory';
 export * from './performance-test.helper';
