@@ -1,23 +1,15 @@
 import {
   EMPTY,
   Observable,
-  defer,
   filter,
-  from,
-  isObservable,
   map,
   skip,
   take,
-  takeWhile,
-  tap,
   type OperatorFunction,
-  type Subscription,
 } from 'rxjs';
-import { Err, Ok, type Result } from './result';
-import { ErrorCode } from './error-code';
-import { RfsError } from './rfs.error';
+import { Ok, type Err, type Result } from './result';
+import type { RfsError } from './rfs.error';
 import { MonoResult } from './mono-result';
-import { emitResultLog, type ResultLogRecord } from './result-log-sink';
 import {
   filterOk,
   flatMapOk,
@@ -28,23 +20,16 @@ import {
   type FlatMapOkInput,
   type FlatMapOkOptions,
 } from './result-operators';
+import { toObservable, type FluxSource } from './flux-result.sources';
+import * as terminals from './flux-result.terminals';
+import type { FluxStats } from './flux-result.terminals';
+import { logResults } from './flux-result.logging';
 
-/** A source of plain values for {@link FluxResult.from}. */
-export type FluxSource<T> = Iterable<T> | AsyncIterable<T> | Observable<T>;
-
-/** Summary of a stream of Results ({@link FluxResult.stats}). */
-export interface FluxStats {
-  /** Number of items. */
-  total: number;
-  /** Number of Ok items. */
-  ok: number;
-  /** Number of Err items. */
-  err: number;
-  /** `ok / total`; 1 for an empty stream (nothing failed). */
-  successRate: number;
-  /** True when no item is an Err (also for an empty stream). */
-  isAllOk: boolean;
-}
+// The FluxResult class. Its parts live beside it: flux-result.sources (what `from` accepts),
+// result-operators (the per-item RxJS operators), flux-result.terminals (the MonoResult
+// terminals) and flux-result.logging (`logResults`). None of them imports this file.
+export type { FluxSource } from './flux-result.sources';
+export type { FluxStats } from './flux-result.terminals';
 
 /** Options of {@link FluxResult.fromAsyncResults}. */
 export interface FromAsyncResultsOptions<E> extends FlatMapOkOptions {
@@ -247,49 +232,17 @@ export class FluxResult<T, E = never> {
    * aborts work still in flight).
    */
   collect(): MonoResult<T[], E> {
-    const source$ = this.source$.pipe(takeWhile((r) => r.isOk(), true));
-    return consume<T, E, T[], E>(source$, () => {
-      const values: T[] = [];
-      return {
-        next: (r) =>
-          r.isOk()
-            ? (values.push(r.value), undefined)
-            : (r as unknown as Err<T[], E>),
-        complete: () => new Ok(values),
-      };
-    });
+    return terminals.collect(this.source$);
   }
 
   /** Every Ok value, or Err of every error (in stream order) when any item failed. */
   collectAll(): MonoResult<T[], E[]> {
-    return consume<T, E, T[], E[]>(this.source$, () => {
-      const values: T[] = [];
-      const errors: E[] = [];
-      return {
-        next: (r) => {
-          if (r.isOk()) values.push(r.value);
-          else errors.push(r.error);
-          return undefined;
-        },
-        complete: () => (errors.length > 0 ? new Err(errors) : new Ok(values)),
-      };
-    });
+    return terminals.collectAll(this.source$);
   }
 
   /** All values and all errors, split (never an Err). */
   partition(): MonoResult<{ oks: T[]; errs: E[] }, never> {
-    return consume<T, E, { oks: T[]; errs: E[] }, never>(this.source$, () => {
-      const oks: T[] = [];
-      const errs: E[] = [];
-      return {
-        next: (r) => {
-          if (r.isOk()) oks.push(r.value);
-          else errs.push(r.error);
-          return undefined;
-        },
-        complete: () => new Ok({ oks, errs }),
-      };
-    });
+    return terminals.partition(this.source$);
   }
 
   /**
@@ -297,18 +250,7 @@ export class FluxResult<T, E = never> {
    * `total: 0, successRate: 1, isAllOk: true` (nothing failed).
    */
   stats(): MonoResult<FluxStats, never> {
-    return consume<T, E, FluxStats, never>(this.source$, () => {
-      let okCount = 0;
-      let errCount = 0;
-      return {
-        next: (r) => {
-          if (r.isOk()) okCount++;
-          else errCount++;
-          return undefined;
-        },
-        complete: () => new Ok(toStats(okCount, errCount)),
-      };
-    });
+    return terminals.stats(this.source$);
   }
 
   /**
@@ -318,34 +260,12 @@ export class FluxResult<T, E = never> {
   first(): MonoResult<T, E | RfsError>;
   first<F>(emptyErr: () => F): MonoResult<T, E | F>;
   first<F>(emptyErr?: () => F): MonoResult<T, E | F | RfsError> {
-    const source$ = this.source$.pipe(take(1));
-    return consume<T, E, T, E | F | RfsError>(source$, () => {
-      let first: Result<T, E> | undefined;
-      return {
-        next: (r) => ((first = r), undefined),
-        complete: () =>
-          first ??
-          new Err(
-            emptyErr
-              ? emptyErr()
-              : new RfsError(
-                  ErrorCode.NOT_FOUND,
-                  'FluxResult.first(): the stream completed without an item',
-                ),
-          ),
-      };
-    });
+    return terminals.first(this.source$, emptyErr);
   }
 
   /** Every item as a Result, in stream order (never an Err itself). */
   toArray(): MonoResult<Result<T, E>[], never> {
-    return consume<T, E, Result<T, E>[], never>(this.source$, () => {
-      const items: Result<T, E>[] = [];
-      return {
-        next: (r) => (items.push(r), undefined),
-        complete: () => new Ok(items),
-      };
-    });
+    return terminals.toArray(this.source$);
   }
 
   // ───────────────────────────── logging ─────────────────────────────
@@ -357,132 +277,6 @@ export class FluxResult<T, E = never> {
    * stops early (e.g. a `take` or a fail-fast `collect` downstream: the counts seen so far).
    */
   logResults(name: string): FluxResult<T, E> {
-    const source$ = this.source$;
-    return new FluxResult(
-      defer(() => {
-        const start = performance.now();
-        let okCount = 0;
-        let errCount = 0;
-        let logged = false;
-        const write = (defect: boolean, error?: unknown): void => {
-          if (logged) return;
-          logged = true;
-          const rec: MutableLogRecord = {
-            kind: 'flux',
-            name,
-            outcome: defect ? 'defect' : errCount > 0 ? 'err' : 'ok',
-            durationMs: performance.now() - start,
-            flux: { ok: okCount, err: errCount },
-          };
-          if (defect) rec.error = error;
-          emitResultLog(rec);
-        };
-        return source$.pipe(
-          tap({
-            next: (r) => {
-              if (r.isOk()) okCount++;
-              else errCount++;
-            },
-            complete: () => write(false),
-            error: (e: unknown) => write(true, e),
-            unsubscribe: () => write(false),
-          }),
-        );
-      }),
-    );
+    return new FluxResult(logResults(this.source$, name));
   }
-}
-
-type MutableLogRecord = {
-  -readonly [K in keyof ResultLogRecord]: ResultLogRecord[K];
-};
-
-function toStats(ok: number, err: number): FluxStats {
-  const total = ok + err;
-  return {
-    total,
-    ok,
-    err,
-    successRate: total === 0 ? 1 : ok / total,
-    isAllOk: err === 0,
-  };
-}
-
-function toObservable<X>(source: FluxSource<X>, where: string): Observable<X> {
-  if (isObservable(source)) return source;
-  if (
-    source !== null &&
-    typeof source === 'object' &&
-    (Symbol.iterator in source || Symbol.asyncIterator in source)
-  ) {
-    // `from` reads iterables and AsyncIterables one item at a time and stops (calling the
-    // iterator's `return`) as soon as the subscriber is closed
-    return defer(() => from(source));
-  }
-  throw new TypeError(
-    `${where}: expected an Iterable, an AsyncIterable or an Observable; got ${source === null ? 'null' : typeof source}`,
-  );
-}
-
-/** Per-run accumulator of a terminal. `next` returns a Result to end early with it. */
-interface Accumulator<T, E, A, F> {
-  next(r: Result<T, E>): Result<A, F> | undefined;
-  complete(): Result<A, F>;
-}
-
-/**
- * A MonoResult that subscribes on each run, feeds the accumulator and settles with its
- * Result; an error notification rejects the run (a defect); abort unsubscribes.
- */
-function consume<T, E, A, F>(
-  source$: Observable<Result<T, E>>,
-  init: () => Accumulator<T, E, A, F>,
-): MonoResult<A, F> {
-  return MonoResult.fromAsync<A, F>(
-    (signal) =>
-      new Promise<Result<A, F>>((resolve, reject) => {
-        const acc = init();
-        let settled = false;
-        const onAbort = (): void => {
-          if (settled) return;
-          settled = true;
-          subscription?.unsubscribe();
-          reject(signal.reason);
-        };
-        const settle = (fn: () => void): void => {
-          if (settled) return;
-          settled = true;
-          signal.removeEventListener('abort', onAbort);
-          fn();
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-        let subscription: Subscription | undefined = undefined;
-        subscription = source$.subscribe({
-          next: (r) => {
-            if (settled) return;
-            let early: Result<A, F> | undefined;
-            try {
-              early = acc.next(r);
-            } catch (e) {
-              settle(() => reject(e));
-              return;
-            }
-            if (early !== undefined) {
-              const last = early;
-              settle(() => resolve(last));
-            }
-          },
-          error: (e: unknown) => settle(() => reject(e)),
-          complete: () =>
-            settle(() => {
-              try {
-                resolve(acc.complete());
-              } catch (e) {
-                reject(e);
-              }
-            }),
-        });
-        if (settled) subscription.unsubscribe();
-      }),
-  );
 }
