@@ -9,6 +9,8 @@
 //   nestjs-rfs  nestjs-pino (rfsPinoHttp) + RfsModule: correlation middleware, Result
 //               interceptor (the handler returns the MonoResult), Result log line, metrics
 //   nestjs-rfs+handler-pipeline  the same with `http.pipeline: 'handler'` (no interceptor)
+//   nestjs-rfs+handler+one-line  the handler pipeline with `rfsPinoHttp(undefined,
+//               { resultLine: 'merge' })`: the Result fields ride on "request completed"
 import {
   type CallHandler,
   Controller,
@@ -44,6 +46,7 @@ export const VARIANTS = [
   'diy',
   'nestjs-rfs',
   'nestjs-rfs+handler-pipeline',
+  'nestjs-rfs+handler+one-line',
 ] as const;
 export type Variant = (typeof VARIANTS)[number];
 
@@ -210,12 +213,17 @@ export function benchAppModule(
       return DiyModule;
     }
     case 'nestjs-rfs':
-    case 'nestjs-rfs+handler-pipeline': {
+    case 'nestjs-rfs+handler-pipeline':
+    case 'nestjs-rfs+handler+one-line': {
       const pipeline =
         variant === 'nestjs-rfs' ? 'interceptor' : ('handler' as const);
+      const resultLine =
+        variant === 'nestjs-rfs+handler+one-line' ? 'merge' : 'separate';
       @Module({
         imports: [
-          LoggerModule.forRoot({ pinoHttp: rfsPinoHttp() }),
+          LoggerModule.forRoot({
+            pinoHttp: rfsPinoHttp(undefined, { resultLine }),
+          }),
           RfsModule.forRoot({
             serviceName: 'bench',
             environment: 'production',

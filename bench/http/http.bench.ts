@@ -38,6 +38,8 @@ const LABELS: Record<Variant, string> = {
     'Nest + nestjs-rfs (correlation, Result interceptor, logging, metrics)',
   'nestjs-rfs+handler-pipeline':
     "Nest + nestjs-rfs with http.pipeline: 'handler' (no interceptor)",
+  'nestjs-rfs+handler+one-line':
+    "Nest + nestjs-rfs, pipeline 'handler', one log line per request (resultLine: 'merge')",
 };
 
 interface VariantReport {
@@ -64,6 +66,12 @@ interface RoundResult extends LoadResult {
   cpuUsPerRequest: number;
 }
 
+const GOAL_NAMES: Partial<Record<Variant, string>> = {
+  'nestjs-rfs': 'nestjs-rfs',
+  'nestjs-rfs+handler-pipeline': "nestjs-rfs (pipeline 'handler')",
+  'nestjs-rfs+handler+one-line': "nestjs-rfs (pipeline 'handler', one line)",
+};
+
 interface Goal {
   adapter: string;
   goal: string;
@@ -84,9 +92,7 @@ async function check(url: string, variant: Variant): Promise<void> {
     );
   const echoed = res.headers.get('x-correlation-id');
   if (
-    (variant === 'diy' ||
-      variant === 'nestjs-rfs' ||
-      variant === 'nestjs-rfs+handler-pipeline') &&
+    (variant === 'diy' || variant.startsWith('nestjs-rfs')) &&
     echoed !== 'bench-check'
   )
     throw new Error(`${variant}: x-correlation-id not echoed (got ${echoed})`);
@@ -167,8 +173,7 @@ function goalsOf(
 ): Goal[] {
   const by = (v: Variant) => reports.find((r) => r.variant === v)!;
   const rfs = by(variant);
-  const name =
-    variant === 'nestjs-rfs' ? 'nestjs-rfs' : "nestjs-rfs (pipeline 'handler')";
+  const name = GOAL_NAMES[variant] ?? variant;
   const diy = by('diy');
   const diyRounds = diy.rounds;
   const vsDiy = median(
@@ -214,6 +219,7 @@ async function main(): Promise<void> {
     goals.push(...goalsOf(adapter, results[adapter]));
     goals.push(
       ...goalsOf(adapter, results[adapter], 'nestjs-rfs+handler-pipeline'),
+      ...goalsOf(adapter, results[adapter], 'nestjs-rfs+handler+one-line'),
     );
   }
 
@@ -227,6 +233,7 @@ async function main(): Promise<void> {
     '- DIY: nestjs-pino (`genReqId` from the header) + nestjs-cls 6 middleware (request id) + a global prom-client histogram interceptor echoing the id.',
     "- nestjs-rfs: `LoggerModule.forRoot({ pinoHttp: rfsPinoHttp() })` + `RfsModule.forRoot({ environment: 'production' })` with its defaults: correlation middleware, Result interceptor (the handler returns the MonoResult), one Result log line per request (so two lines per request, against one for nestjs-pino), Prometheus series and windows, alerts evaluation.",
     "- nestjs-rfs, pipeline 'handler': the same with `http: { pipeline: 'handler' }`: no interceptor; route methods are wrapped at startup and the correlation middleware's context carries the response.",
+    "- nestjs-rfs, pipeline 'handler', one line: the same with `rfsPinoHttp(undefined, { resultLine: 'merge' })`: the Result fields (operation, outcome, durationMs, error, http) ride on pino-http's \"request completed\" line, so one line per request as with the anchor.",
     '',
     `- Date: ${date}`,
     `- Node ${machine.node} on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, ${machine.platform}; load average ${machine.loadAverage} at start (shared machine: absolute numbers vary, compare ratios)`,

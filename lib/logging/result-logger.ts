@@ -1,15 +1,16 @@
-import { CorrelationContext } from '../correlation/correlation-context';
 import type {
   OperationEvent,
   OperationListener,
+  OperationLogOptions,
 } from '../operations/operation-event';
 import type { OperationHub } from '../operations/operation-hub';
-import { isResult, type Result } from '../result/result';
+import type { Result } from '../result/result';
 import type { ResultLogRecord } from '../result/result-log-sink';
 import { LogRedactor } from './log-redactor';
 import { LoggingOptions, type RfsLogLevel } from './logging.options';
 import type { PinoLoggerLike, PinoLoggerSource } from './pino-logger.source';
 import type { ResultLogError } from './result-log-entry';
+import { offerRequestLineFields } from './rfs-pino-http-line';
 import { isSlowLine, resultLogLevel } from './result-log-level.policy';
 import {
   type LineInput,
@@ -17,6 +18,8 @@ import {
   describeResultLogError,
   resultLogMessage,
 } from './result-log-line.builder';
+import { eventOf, outcomeLine } from './result-logger.events';
+import { okLineThresholdMs, watchLevelChanges } from './result-logger.interest';
 
 export type { PinoLoggerLike, PinoLoggerSource } from './pino-logger.source';
 export { valueTypeOf } from './result-log-line.builder';
@@ -78,6 +81,11 @@ export class ResultLogger implements OperationListener {
   private readonly service: string;
   private readonly environment: string;
   private readonly holder: { readonly logger: PinoLoggerLike } | undefined;
+  /**
+   * {@link OperationListener}: the Ok-line threshold follows the request's logger with
+   * nestjs-pino's PinoLogger (or a logger whose level changes cannot be watched): asked per call.
+   */
+  readonly okEventThresholdPerCall: boolean;
 
   constructor(
     private readonly source: PinoLoggerSource,
@@ -97,6 +105,10 @@ export class ResultLogger implements OperationListener {
     this.now = settings.now ?? (() => performance.now());
     this.service = settings.serviceName;
     this.environment = settings.environment;
+    this.okEventThresholdPerCall =
+      this.options !== undefined &&
+      (this.holder !== undefined ||
+        !watchLevelChanges(source as PinoLoggerLike));
   }
 
   /** Whether lines are written at all (`logging` not `false`). */
@@ -118,7 +130,9 @@ export class ResultLogger implements OperationListener {
     result: Result<unknown, unknown> | unknown,
     options: ResultLogOptions = {},
   ): void {
-    this.safely(() => this.logOutcome(operation, undefined, result, options));
+    this.safely(() =>
+      this.write(outcomeLine(operation, undefined, result, options)),
+    );
   }
 
   /** Logs one step of an operation (`step` field), with the step's own duration. */
@@ -128,7 +142,9 @@ export class ResultLogger implements OperationListener {
     result: Result<unknown, unknown> | unknown,
     options: ResultLogOptions = {},
   ): void {
-    this.safely(() => this.logOutcome(operation, step, result, options));
+    this.safely(() =>
+      this.write(outcomeLine(operation, step, result, options)),
+    );
   }
 
   /**
@@ -232,6 +248,22 @@ export class ResultLogger implements OperationListener {
     }
   }
 
+  /**
+   * {@link OperationListener}: the duration an `ok` event must exceed to be logged at the
+   * logger's current level (`Infinity` below the level with no slow line possible), so that
+   * emitters skip events no line would come from.
+   */
+  okEventThresholdMs(
+    _operation: string,
+    log: OperationLogOptions | undefined,
+  ): number {
+    try {
+      return okLineThresholdMs(this.options, log, this.logger());
+    } catch {
+      return -Infinity;
+    }
+  }
+
   /** Writes a record of `MonoResult.logStep/logError/logPerformance` or `FluxResult.logResults`. */
   logRecord(record: ResultLogRecord): void {
     if (this.options === undefined) return;
@@ -257,51 +289,6 @@ export class ResultLogger implements OperationListener {
     });
   }
 
-  private logOutcome(
-    operation: string,
-    step: string | undefined,
-    result: unknown,
-    options: ResultLogOptions,
-  ): void {
-    const durationMs = options.durationMs ?? 0;
-    const log = options.level ? { level: options.level } : undefined;
-    if (isResult(result)) {
-      if (result.isOk()) {
-        this.write({
-          operation,
-          step,
-          outcome: 'ok',
-          durationMs,
-          value: result.value,
-          hasValue: true,
-          metadata: options.metadata,
-          log,
-        });
-      } else {
-        this.write({
-          operation,
-          step,
-          outcome: 'err',
-          durationMs,
-          error: result.error,
-          metadata: options.metadata,
-          log,
-        });
-      }
-      return;
-    }
-    this.write({
-      operation,
-      step,
-      outcome: 'ok',
-      durationMs,
-      value: result,
-      hasValue: true,
-      metadata: options.metadata,
-      log,
-    });
-  }
-
   private write(input: LineInput): void {
     const options = this.options;
     if (options === undefined || input.log?.silent) return;
@@ -316,6 +303,8 @@ export class ResultLogger implements OperationListener {
       this.service,
       this.environment,
     );
+    // a handler's fields ride on pino-http's "request completed" line (rfsPinoHttp)
+    if (input.http !== undefined && offerRequestLineFields(line, level)) return;
     logger[level](line, resultLogMessage(input, slow));
   }
 
@@ -338,45 +327,4 @@ export class ResultLogger implements OperationListener {
       // observability never throws into business code
     }
   }
-}
-
-function eventOf(
-  operation: string,
-  result: unknown,
-  durationMs: number,
-  defect: boolean,
-  metadata: Readonly<Record<string, unknown>> | undefined,
-): OperationEvent {
-  const correlationId = CorrelationContext.getId();
-  if (defect) {
-    return {
-      operation,
-      outcome: 'defect',
-      durationMs,
-      source: 'method',
-      error: result,
-      correlationId,
-      metadata,
-    };
-  }
-  if (isResult(result) && result.isErr()) {
-    return {
-      operation,
-      outcome: 'err',
-      durationMs,
-      source: 'method',
-      error: result.error,
-      correlationId,
-      metadata,
-    };
-  }
-  return {
-    operation,
-    outcome: 'ok',
-    durationMs,
-    source: 'method',
-    value: isResult(result) && result.isOk() ? result.value : result,
-    correlationId,
-    metadata,
-  };
 }

@@ -5,6 +5,12 @@ import { CorrelationIdResolver } from '../correlation/correlation-id.resolver';
 import { correlationStoreOf } from '../correlation/correlation.middleware';
 import { LogRedactor } from './log-redactor';
 import { LoggingOptions } from './logging.options';
+import {
+  mergedLineOptions,
+  type RfsPinoHttpSettings,
+} from './rfs-pino-http-line';
+
+export type { RfsPinoHttpSettings } from './rfs-pino-http-line';
 
 /** Id chosen by `genReqId` before the correlation middleware ran (pino-http mounted first). */
 const EARLY_ID = Symbol.for('rfs:early-correlation-id');
@@ -118,7 +124,11 @@ type ReqSerializer = (req: { id?: unknown; raw?: unknown }) => unknown;
  * pino-http's request id **be** the correlation id (Express and Fastify, whichever middleware
  * runs first) and give every line — pino-http's "request completed", Result lines and your own
  * `PinoLogger` lines — `correlationId` plus the fields set through `CorrelationService.set`.
- * Your own options are kept; your `mixin` and `serializers.req` run too.
+ * With `{ resultLine: 'merge' }` a controller handler's Result fields (`operation`, `outcome`,
+ * `durationMs`, `error`, `http`) ride on the "request completed" line, so a request writes one
+ * line (see {@link RfsPinoHttpSettings.resultLine}). Your own options are kept; your `mixin`,
+ * `serializers.req`, `customProps`, `customSuccessObject`, `customErrorObject` and
+ * `customLogLevel` run too.
  *
  * @example
  * ```ts
@@ -133,6 +143,7 @@ type ReqSerializer = (req: { id?: unknown; raw?: unknown }) => unknown;
  */
 export function rfsPinoHttp<O extends PinoHttpOptions>(
   options?: O,
+  settings: RfsPinoHttpSettings = {},
 ): O & Required<Pick<PinoHttpOptions, 'genReqId' | 'mixin' | 'serializers'>> {
   const base = (options ?? {}) as O;
   const userMixin = base.mixin;
@@ -161,6 +172,7 @@ export function rfsPinoHttp<O extends PinoHttpOptions>(
   };
   return {
     ...base,
+    ...(settings.resultLine === 'merge' ? mergedLineOptions(base) : {}),
     genReqId,
     mixin,
     serializers: { ...base.serializers, req: reqSerializer },
