@@ -1,94 +1,15 @@
-import {
-  type CanActivate,
-  Controller,
-  type ExecutionContext,
-  Get,
-  Injectable,
-  type INestApplication,
-  Module,
-  Param,
-} from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { PrometheusModule } from '@willsoto/nestjs-prometheus';
-import { LoggerModule } from 'nestjs-pino';
+// Prometheus series and the dashboard of a real app on Express and Fastify, and startup without
+// prom-client. Dashboard options: metrics-dashboard.e2e-spec.ts; next to Result logging:
+// metrics-logging.e2e-spec.ts.
+import { type INestApplication } from '@nestjs/common';
 import { spawnSync } from 'node:child_process';
-import { register } from 'prom-client';
 import {
   type DashboardSnapshot,
   ResultAlertService,
   ResultMetricsCollector,
-  RfsError,
-  RfsModule,
-  RfsOperation,
-  LogResultOperation,
-  rfsPinoHttp,
-  type RfsModuleForRootOptions,
-  err,
-  ok,
 } from 'nestjs-rfs';
-import { MemoryLogStream } from './support/memory-log.stream';
-import { HTTP_PLATFORMS, httpAdapter } from './support/http-adapters';
-import { listenLocally, startLocalApp } from './support/local-app';
-
-@Controller('orders')
-class OrdersController {
-  @Get(':id')
-  @RfsOperation('orders.get')
-  get(@Param('id') id: string) {
-    if (id === 'boom') throw new Error('database driver crashed');
-    if (id === 'missing') return err(RfsError.notFound('order', id));
-    return ok({ id });
-  }
-
-  @Get()
-  @RfsOperation('orders.list')
-  list() {
-    return ok([]);
-  }
-}
-
-@Injectable()
-class AdminGuard implements CanActivate {
-  canActivate(context: ExecutionContext): boolean {
-    const req = context
-      .switchToHttp()
-      .getRequest<{ headers: Record<string, string | undefined> }>();
-    return req.headers['x-admin'] === 'yes';
-  }
-}
-
-type Adapter = 'express' | 'fastify';
-
-async function start(
-  adapter: Adapter,
-  rfs: {
-    forRoot?: RfsModuleForRootOptions;
-    async?: () => object;
-    globalPrefix?: string;
-  },
-): Promise<{ app: INestApplication; base: string }> {
-  // Each app gets fresh series in the default registry (the one PrometheusModule serves).
-  register.clear();
-  // Logging (nestjs-pino) is another feature's concern; these apps run without it.
-  const rfsModule = rfs.async
-    ? RfsModule.forRootAsync({
-        useFactory: async () => ({ logging: false, ...(await rfs.async!()) }),
-      })
-    : RfsModule.forRoot({ logging: false, ...rfs.forRoot });
-  @Module({
-    imports: [
-      rfsModule,
-      PrometheusModule.register({ defaultMetrics: { enabled: false } }),
-    ],
-    controllers: [OrdersController],
-  })
-  class AppModule {}
-  const app = await NestFactory.create(AppModule, httpAdapter(adapter), {
-    logger: false,
-  });
-  if (rfs.globalPrefix) app.setGlobalPrefix(rfs.globalPrefix);
-  return { app, base: await listenLocally(app) };
-}
+import { HTTP_PLATFORMS } from './support/http-adapters';
+import { startMetricsApp } from './support/metrics-app.fixtures';
 
 function promtoolAvailable(): boolean {
   return spawnSync('promtool', ['--version']).status === 0;
@@ -100,7 +21,7 @@ describe.each(HTTP_PLATFORMS)('metrics and dashboard on %s', (adapter) => {
   const metricsText = async () => (await fetch(`${base}/metrics`)).text();
 
   beforeAll(async () => {
-    ({ app, base } = await start(adapter, {
+    ({ app, base } = await startMetricsApp(adapter, {
       forRoot: {
         serviceName: 'shop',
         environment: 'development',
@@ -226,75 +147,6 @@ describe.each(HTTP_PLATFORMS)('metrics and dashboard on %s', (adapter) => {
   });
 });
 
-describe.each(HTTP_PLATFORMS)('dashboard options on %s', (adapter) => {
-  let app: INestApplication | undefined;
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
-
-  it('is off in production unless enabled explicitly', async () => {
-    let base: string;
-    ({ app, base } = await start(adapter, {
-      forRoot: { environment: 'production' },
-    }));
-    expect((await fetch(`${base}/rfs/dashboard`)).status).toBe(404);
-    expect((await fetch(`${base}/rfs/dashboard/ui`)).status).toBe(404);
-    await app.close();
-    ({ app, base } = await start(adapter, {
-      forRoot: { environment: 'production', dashboard: { enabled: true } },
-    }));
-    expect((await fetch(`${base}/rfs/dashboard`)).status).toBe(200);
-  });
-
-  it('lives under the global prefix and is never counted as an operation', async () => {
-    let base: string;
-    ({ app, base } = await start(adapter, {
-      forRoot: { metrics: { httpMetrics: true } },
-      globalPrefix: 'api',
-    }));
-    await fetch(`${base}/api/orders/1`);
-    expect((await fetch(`${base}/api/rfs/dashboard/ui`)).status).toBe(200);
-    const d = (await (
-      await fetch(`${base}/api/rfs/dashboard`)
-    ).json()) as DashboardSnapshot;
-    const names = d.operations.map((o) => o.operation);
-    expect(names).toEqual(
-      expect.arrayContaining(['orders.get', 'orders.list']),
-    );
-    expect(names.filter((n) => /Dashboard|Prometheus/.test(n))).toEqual([]);
-    expect(d.operations.find((o) => o.operation === 'orders.get')!.total).toBe(
-      1,
-    );
-    const text = await (await fetch(`${base}/api/metrics`)).text();
-    expect(text).toContain(
-      'rfs_http_requests_total{method="GET",route="/api/orders/:id",status="200"} 1',
-    );
-    expect(text).not.toMatch(/route="[^"]*(dashboard|metrics)/);
-  });
-
-  it('takes its path and guard from async options', async () => {
-    let base: string;
-    ({ app, base } = await start(adapter, {
-      async: async () => {
-        await Promise.resolve();
-        return { dashboard: { path: '/ops/board/', guard: AdminGuard } };
-      },
-    }));
-    expect((await fetch(`${base}/rfs/dashboard`)).status).toBe(404);
-    expect((await fetch(`${base}/ops/board`)).status).toBe(403);
-    expect((await fetch(`${base}/ops/board/ui`)).status).toBe(403);
-    const res = await fetch(`${base}/ops/board`, {
-      headers: { 'x-admin': 'yes' },
-    });
-    expect(res.status).toBe(200);
-    expect(
-      (await fetch(`${base}/ops/board/ui`, { headers: { 'x-admin': 'yes' } }))
-        .status,
-    ).toBe(200);
-  });
-});
-
 describe('metrics without prom-client installed', () => {
   it('fails startup with a message naming the package, and starts with metrics: false', async () => {
     try {
@@ -325,76 +177,3 @@ describe('metrics without prom-client installed', () => {
     }
   });
 });
-
-@Injectable()
-class PaymentsService {
-  @LogResultOperation('payments.capture')
-  async capture(amount: number) {
-    await new Promise((r) => setImmediate(r));
-    return amount > 0
-      ? ok(amount)
-      : err(RfsError.validation({ amount: 'must be > 0' }));
-  }
-}
-
-@Controller('payments')
-class PaymentsController {
-  constructor(private readonly payments: PaymentsService) {}
-
-  @Get(':amount')
-  capture(@Param('amount') amount: string) {
-    return this.payments.capture(Number(amount));
-  }
-}
-
-describe.each(HTTP_PLATFORMS)(
-  'metrics next to Result logging on %s',
-  (adapter) => {
-    let app: INestApplication;
-    let base: string;
-    const stream = new MemoryLogStream();
-
-    beforeAll(async () => {
-      register.clear();
-      @Module({
-        imports: [
-          LoggerModule.forRoot({
-            pinoHttp: [rfsPinoHttp({ level: 'info' }), stream],
-          }),
-          RfsModule.forRoot({ environment: 'development' }),
-          PrometheusModule.register({ defaultMetrics: { enabled: false } }),
-        ],
-        controllers: [PaymentsController],
-        providers: [PaymentsService],
-      })
-      class AppModule {}
-      ({ app, base } = await startLocalApp(AppModule, httpAdapter(adapter)));
-    });
-    afterAll(() => app.close());
-
-    it('records the duration its log line reports: one timing per operation', async () => {
-      await fetch(`${base}/payments/-5`);
-      const line = stream.lines.find((l) => l.operation === 'payments.capture');
-      expect(line).toMatchObject({ outcome: 'err' });
-      const text = await (await fetch(`${base}/metrics`)).text();
-      const sum =
-        /rfs_operation_duration_seconds_sum\{operation="payments\.capture",outcome="err"\} (\S+)/.exec(
-          text,
-        );
-      expect(Number(sum?.[1])).toBeCloseTo(Number(line!.durationMs) / 1000, 6);
-      expect(text).toContain(
-        'rfs_operations_total{operation="payments.capture",outcome="err",error_code="VALIDATION_ERROR"} 1',
-      );
-    });
-
-    it('keeps dashboard polls out of the operations and out of the Result log', async () => {
-      const before = stream.lines.length;
-      await fetch(`${base}/rfs/dashboard`);
-      await fetch(`${base}/rfs/dashboard/ui`);
-      const operations = stream.lines
-        .slice(before)
-        .filter((l) => l.operation !== undefined);
-      expect(operations).toEqual([]);
-    });
-  },
-);
