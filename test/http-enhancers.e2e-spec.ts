@@ -82,12 +82,14 @@ async function start(
   adapter: 'express' | 'fastify',
   subclass: boolean,
   logger: LoggerService | false = false,
+  pipeline: 'interceptor' | 'handler' = 'interceptor',
 ): Promise<{ app: INestApplication; base: string; capture: RfsLogCapture }> {
   let builder = Test.createTestingModule({
     imports: [
       // RfsModule with its Result log lines in memory (RfsLogCapture)
       RfsTestingModule.forRoot({
         environment: 'development',
+        http: { pipeline },
         metrics: false,
         alerts: false,
         dashboard: false,
@@ -159,6 +161,40 @@ describe.each(['express', 'fastify'] as const)(
           detail: 'Authentication required: token expired',
         });
       });
+    });
+
+    describe("handler pipeline (http.pipeline: 'handler')", () => {
+      let app: INestApplication;
+      let base: string;
+      let capture: RfsLogCapture;
+      beforeAll(async () => {
+        ({ app, base, capture } = await start(
+          adapter,
+          false,
+          false,
+          'handler',
+        ));
+      });
+      afterAll(() => app.close());
+
+      it.each([
+        ['/api/v1/orders/missing?x=1', 'err', 404, '/api/v1/orders/:id'],
+        ['/api/v1/orders/7', 'ok', 200, '/api/v1/orders/:id'],
+      ])(
+        '%s: the route label has the global prefix and the URI version',
+        async (path, outcome, status, route) => {
+          capture.clear();
+          expect((await fetch(`${base}${path}`)).status).toBe(status);
+          await settle();
+          expect(capture.entries()).toMatchObject([
+            {
+              operation: 'OrdersController.find',
+              outcome,
+              http: { method: 'GET', route, status },
+            },
+          ]);
+        },
+      );
     });
 
     it('a defect is logged with its stack through the Nest logger, never sent', async () => {

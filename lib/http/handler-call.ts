@@ -34,6 +34,7 @@ import {
 } from './http-call';
 import { isFluxResult, isMonoResult } from './result-kinds';
 import type { PipelineRoute } from './route-metadata';
+import { pickRouteTemplate } from './route-template';
 import {
   type StreamedItemCounts,
   sseResponse,
@@ -390,7 +391,13 @@ export class HandlerCall
         route:
           (req === undefined
             ? undefined
-            : routeTemplate(req as AdapterRequest)) ?? this.route.template,
+            : (routeTemplate(req as AdapterRequest) ??
+              pickRouteTemplate(
+                this.route.templates ?? [],
+                requestPath(req as AdapterRequest),
+              ))) ??
+          this.route.templates?.[0] ??
+          this.route.template,
         status,
       },
     });

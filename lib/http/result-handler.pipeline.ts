@@ -6,6 +6,7 @@ import {
   type OnModuleInit,
   Optional,
 } from '@nestjs/common';
+import { METHOD_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import {
@@ -23,6 +24,7 @@ import { OperationHub } from '../operations/operation-hub';
 import { getRfsOptionsToken } from '../rfs-options.provider';
 import type { RfsModuleOptions } from '../rfs.options';
 import { HandlerCall } from './handler-call';
+import { registeredRouteTemplates } from './route-template';
 import { ProblemDetailsFactory } from './problem-details';
 import {
   isUntracked,
@@ -80,6 +82,12 @@ export class ResultHandlerPipeline
   readonly active: boolean;
   private installed = false;
   private readonly operations = new Set<string>();
+  private readonly templateJobs: {
+    route: PipelineRoute;
+    module: unknown;
+    cls: object;
+    handler: object;
+  }[] = [];
   private readonly onInstances: {
     target: object;
     name: string;
@@ -130,7 +138,7 @@ export class ResultHandlerPipeline
           : undefined;
         if (singleton && instance === undefined) continue;
         for (const name of routeMethodNames(cls)) {
-          this.wrapMethod(cls, name, instance);
+          this.wrapMethod(cls, name, instance, module);
         }
       }
     }
@@ -146,10 +154,23 @@ export class ResultHandlerPipeline
     this.onInstances.length = 0;
   }
 
-  /** Makes this pipeline's problem factory the current one and declares every route's operation. */
+  /**
+   * Makes this pipeline's problem factory the current one, declares every route's operation
+   * and learns each route's full templates (global prefix and URI version are set by now).
+   */
   onApplicationBootstrap(): void {
     if (!this.active) return;
     ProblemDetailsFactory.setCurrent(this.problems);
+    for (const { route, module, cls, handler } of this.templateJobs) {
+      route.templates = registeredRouteTemplates(
+        this.modules!,
+        module,
+        cls,
+        handler,
+        Number(Reflect.getMetadata(METHOD_METADATA, handler) ?? 0),
+      );
+    }
+    this.templateJobs.length = 0;
     const hub = this.hub ?? OperationHub.current();
     for (const operation of this.operations) hub?.announce(operation);
   }
@@ -187,6 +208,7 @@ export class ResultHandlerPipeline
     cls: new () => object,
     name: string,
     instance: Record<string, unknown> | undefined,
+    module: unknown,
   ): void {
     const proto = cls.prototype as Record<string, unknown>;
     const current = (instance ?? proto)[name] as Wrapper;
@@ -203,6 +225,7 @@ export class ResultHandlerPipeline
     const original = current;
     const route = routeOf(cls, original, name);
     this.operations.add(route.operation);
+    this.templateJobs.push({ route, module, cls, handler: original });
     const fn = makeWrapper(this, original, route);
     copyMethodMetadata(original, fn);
     Object.defineProperty(fn, 'length', {

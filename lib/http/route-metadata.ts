@@ -127,6 +127,11 @@ export interface PipelineRoute {
   readonly status: number;
   /** Controller path + method path (used when the adapter's request has no route template). */
   readonly template: string;
+  /**
+   * Every path Nest registered for the route (global prefix, URI version and module path
+   * included), learnt at application bootstrap; preferred over {@link template}.
+   */
+  templates?: readonly string[];
   /** HTTP method of the route (used when there is no request in the context). */
   readonly method: string;
 }
