@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import {
   AlertDeliveryError,
   type AlertEvent,
@@ -214,5 +216,43 @@ describe('AlertmanagerNotifier', () => {
     expect(
       () => new AlertmanagerNotifier({ url: r.url, resendInterval: '5m' }),
     ).toThrow(/under Alertmanager's 5m resolve_timeout/);
+  });
+});
+
+describe('HTTP notifiers load fetch at construction', () => {
+  // Node compiles undici on the first fetch, blocking the event loop; a notifier must pay that
+  // at startup, not when the first alert goes out. A fresh process shows what is loaded when.
+  it.each([
+    [
+      'WebhookAlertNotifier',
+      "new WebhookAlertNotifier({ url: 'http://127.0.0.1:9/hook' })",
+    ],
+    [
+      'AlertmanagerNotifier',
+      "new AlertmanagerNotifier({ url: 'http://127.0.0.1:9' })",
+    ],
+  ])('%s', (name, construct) => {
+    const script = [
+      "const rfs = require('nestjs-rfs');",
+      "const loaded = () => process.moduleLoadList.includes('NativeModule internal/deps/undici/undici');",
+      'const before = loaded();',
+      `const n = (({ ${name} }) => ${construct})(rfs);`,
+      'n.close?.();',
+      'console.log(JSON.stringify({ before, after: loaded() }));',
+    ].join('\n');
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--require',
+        join(__dirname, '../../../bench/harness/register.js'),
+        '-e',
+        script,
+      ],
+      { cwd: join(__dirname, '../../..'), encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({
+      before: false,
+      after: true,
+    });
   });
 });
