@@ -1,14 +1,15 @@
 // Notifier faults not covered by test/integration/alerts-webhook.int-spec.ts (refused / 500 /
 // hanging / recovered): a SLOW receiver (then a fast one) must get every event exactly once
-// and in order while requests keep their p99; a hanging receiver with a small `maxQueue` must
+// and in order while requests keep flowing; a hanging receiver with a small `maxQueue` must
 // never hold more than the bound, and every event must end up delivered once or counted as
 // dropped — never lost silently, never duplicated.
+// Correctness only: every wait is "until the condition holds" (bounded), never "whatever
+// happened within N ms". Request latency under these faults is measured by
+// bench/http/notifier-faults.bench.ts (`npm run bench -- http/notifier-faults.bench.ts`).
 import { Controller, Get, type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpus, loadavg } from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { register } from 'prom-client';
 import {
   AlertCondition,
@@ -22,6 +23,16 @@ import {
 } from 'nestjs-rfs';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `done` every 20 ms until it holds or `ms` pass; returns whether it held. */
+async function waitFor(done: () => boolean, ms = 20_000): Promise<boolean> {
+  const by = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > by) return false;
+    await sleep(20);
+  }
+  return true;
+}
 const OPERATIONS = Array.from({ length: 8 }, (_, k) => `jobs.op${k}`);
 
 @Controller()
@@ -34,22 +45,27 @@ class PingController {
 
 type Mode = { kind: 'ok' } | { kind: 'slow'; ms: number } | { kind: 'hang' };
 
+/** A request the receiver read; `answered`: it was (or will be) answered 200, not left hanging. */
+interface Received {
+  headers: IncomingHttpHeaders;
+  body: WebhookAlertPayload;
+  answered: boolean;
+}
+
 /** A webhook receiver whose behaviour can be switched while it runs. */
 async function receiver() {
   let mode: Mode = { kind: 'ok' };
-  const received: {
-    headers: IncomingHttpHeaders;
-    body: WebhookAlertPayload;
-  }[] = [];
+  const received: Received[] = [];
   const server = createServer((req, res) => {
     let data = '';
     req.on('data', (c: Buffer) => (data += c.toString()));
     req.on('end', () => {
+      const m = mode;
       received.push({
         headers: req.headers,
         body: JSON.parse(data) as WebhookAlertPayload,
+        answered: m.kind !== 'hang',
       });
-      const m = mode;
       if (m.kind === 'hang') return;
       setTimeout(() => res.end(), m.kind === 'slow' ? m.ms : 0);
     });
@@ -123,57 +139,55 @@ async function startApp(webhook: WebhookAlertNotifier): Promise<{
   return { app, base, alerts, produced, fail };
 }
 
-/** Open-loop GET /ping at `rps` for `ms`; latency of each request in ms. */
-async function load(base: string, ms: number, rps = 200): Promise<number[]> {
-  const latencies: number[] = [];
-  const pending: Promise<void>[] = [];
-  const start = performance.now();
-  for (let n = 0; performance.now() - start < ms; n++) {
-    const wait = start + (n * 1000) / rps - performance.now();
+/** GET /ping at `rps` for `ms` (requests in flight while the notifier struggles; not timed). */
+async function load(base: string, ms: number, rps = 200): Promise<void> {
+  const pending: Promise<unknown>[] = [];
+  const start = Date.now();
+  for (let n = 0; Date.now() - start < ms; n++) {
+    const wait = start + (n * 1000) / rps - Date.now();
     if (wait > 0) await sleep(wait);
-    const t = performance.now();
-    pending.push(
-      fetch(`${base}/ping`)
-        .then((r) => r.arrayBuffer())
-        .then(() => void latencies.push(performance.now() - t)),
-    );
+    pending.push(fetch(`${base}/ping`).then((r) => r.arrayBuffer()));
   }
   await Promise.all(pending);
-  return latencies;
-}
-
-function p99(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil(0.99 * s.length) - 1)];
 }
 
 const keyOf = (e: Pick<AlertEvent, 'id' | 'status' | 'evaluatedAt'>) =>
   `${e.id}|${e.status}|${e.evaluatedAt}`;
 
-/** Event keys the receiver processed, each idempotency key counted once, in arrival order. */
-function deliveredKeys(
-  received: { headers: IncomingHttpHeaders; body: WebhookAlertPayload }[],
-): string[] {
+/**
+ * Event keys the receiver answered 200, each idempotency key counted once, in arrival order
+ * (a request left hanging is not a delivery: the notifier times out and tries again or drops).
+ */
+function deliveredKeys(received: Received[]): string[] {
   const seen = new Set<string>();
   const keys: string[] = [];
   for (const r of received) {
     expect(r.headers['idempotency-key']).toBe(r.body.idempotencyKey);
-    if (seen.has(r.body.idempotencyKey)) continue;
+    if (!r.answered || seen.has(r.body.idempotencyKey)) continue;
     seen.add(r.body.idempotencyKey);
     for (const e of r.body.events) keys.push(keyOf(e));
   }
   return keys;
 }
 
-async function drain(alerts: ResultAlertService, produced: AlertEvent[]) {
-  alerts.disableRule('jobs_failing'); // the alerts resolve
-  const by = Date.now() + 15_000;
-  while (
-    Date.now() < by &&
-    (!produced.some((e) => e.status === 'resolved') ||
-      Object.values(alerts.getPendingNotifications()).some((n) => n > 0))
-  )
-    await sleep(50);
+/** Count of pending notification events (all notifiers). */
+function pendingOf(alerts: ResultAlertService): number {
+  return Object.values(alerts.getPendingNotifications()).reduce(
+    (a, b) => a + b,
+    0,
+  );
+}
+
+/** Disables the rule (its alerts resolve) and waits until every notification is delivered. */
+async function drain(alerts: ResultAlertService): Promise<boolean> {
+  alerts.disableRule('jobs_failing');
+  return waitFor(() => pendingOf(alerts) === 0);
+}
+
+async function metricTotal(name: string): Promise<number> {
+  const metric = register.getSingleMetric(name);
+  if (!metric) return 0;
+  return (await metric.get()).values.reduce((sum, v) => sum + v.value, 0);
 }
 
 describe('notifier faults (slow receiver; bounded queue)', () => {
@@ -187,62 +201,60 @@ describe('notifier faults (slow receiver; bounded queue)', () => {
     hook = undefined;
   });
 
-  it('a slow receiver gets every event exactly once and in order (request p99 vs the no-alert baseline is reported)', async () => {
+  it('a slow receiver gets every event exactly once and in order', async () => {
     hook = await receiver();
     const started = await startApp(
       new WebhookAlertNotifier({ url: hook.url, timeoutMs: 3000, retries: 1 }),
     );
     app = started.app;
     const { base, alerts, produced, fail } = started;
-    await load(base, 800); // warm-up
+    const firing = () => produced.filter((e) => e.status === 'firing').length;
+    await load(base, 300);
 
-    const slowLatencies: number[] = [];
-    const baseline: number[] = [];
     let maxBacklog = 0;
+    const cycles: { fired: boolean; drained: boolean }[] = [];
     for (let cycle = 0; cycle < 3; cycle++) {
-      // Alerts firing, receiver answering after 400 ms: deliveries queue up.
+      // Alerts firing, receiver answering after 400 ms, requests flowing: held until this
+      // cycle's alerts (one per operation) fired and a batch was seen waiting for the receiver.
       hook.set({ kind: 'slow', ms: 400 });
       alerts.enableRule('jobs_failing');
       fail();
-      const watch = setInterval(() => {
-        maxBacklog = Math.max(
-          maxBacklog,
-          alerts.getPendingNotifications().webhook,
-        );
-      }, 20);
-      slowLatencies.push(...(await load(base, 1000)));
-      clearInterval(watch);
-      // No-alert baseline: the rule is off and the receiver idle.
+      const firedBefore = firing();
+      let backlog = 0;
+      const traffic = load(base, 500);
+      const fired = await waitFor(() => {
+        backlog = Math.max(backlog, pendingOf(alerts));
+        return firing() >= firedBefore + OPERATIONS.length && backlog > 1;
+      });
+      await traffic;
+      maxBacklog = Math.max(maxBacklog, backlog);
+      // The rule is switched off (its alerts resolve) and the receiver recovers.
       alerts.disableRule('jobs_failing');
       hook.set({ kind: 'ok' });
-      while (alerts.getPendingNotifications().webhook > 0) await sleep(20);
-      baseline.push(...(await load(base, 1000)));
+      cycles.push({
+        fired,
+        drained: await waitFor(() => pendingOf(alerts) === 0),
+      });
     }
     alerts.enableRule('jobs_failing');
     fail();
-    await sleep(300);
-    await drain(alerts, produced);
+    const firedBefore = firing();
+    const refired = await waitFor(() => firing() > firedBefore);
+    const drained = await drain(alerts);
 
-    expect(maxBacklog).toBeGreaterThan(1); // the receiver really was the bottleneck
+    expect(cycles).toEqual(
+      Array.from({ length: 3 }, () => ({ fired: true, drained: true })),
+    );
+    expect({ refired, drained }).toEqual({ refired: true, drained: true });
+    expect(maxBacklog).toBeGreaterThan(1); // deliveries waited for the slow receiver
     expect(alerts.getPendingNotifications()).toEqual({ webhook: 0 });
-    expect(
-      produced.filter((e) => e.status === 'firing').length,
-    ).toBeGreaterThan(10);
+    expect(firing()).toBeGreaterThan(3 * OPERATIONS.length);
     // Exactly once, in the order produced.
     expect(deliveredKeys(hook.received)).toEqual(produced.map(keyOf));
-
-    const during = p99(slowLatencies);
-    const without = p99(baseline);
     console.log(
-      `[notifier-faults] ${produced.length} events; backlog up to ${maxBacklog}; request p99 with a slow receiver ${during.toFixed(2)} ms (${slowLatencies.length} req), no-alert baseline ${without.toFixed(2)} ms (${baseline.length} req)`,
+      `[notifier-faults] ${produced.length} events delivered once, in order; backlog up to ${maxBacklog}. Request latency under notifier faults: bench/http/notifier-faults.bench.ts (bench/results/notifier-faults.md).`,
     );
-    // Latency is measured and reported here, not asserted: a p99 over a few hundred requests on a
-    // shared 2-core machine swings by more than 10% between identical rounds, and the project
-    // keeps performance targets out of timed tests (they belong in bench/).
-    console.log(
-      `[notifier-faults] p99 slow receiver ÷ no-alert baseline = ${(during / without).toFixed(2)} (target ≤ 1.10; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs)`,
-    );
-  }, 60_000);
+  }, 120_000);
 
   it('a hanging receiver never makes the queue exceed maxQueue; every event is delivered once or counted as dropped', async () => {
     hook = await receiver();
@@ -258,34 +270,41 @@ describe('notifier faults (slow receiver; bounded queue)', () => {
     app = started.app;
     const { alerts, produced, fail } = started;
 
+    // Held until the hang really hurt: alerts fired, a delivery timed out (counted as failed),
+    // and the full queue dropped events. The queue bound is checked at every poll.
     hook.set({ kind: 'hang' });
     let maxPending = 0;
-    const until = Date.now() + 3000;
-    while (Date.now() < until) {
+    let failed = 0;
+    let dropped = 0;
+    const by = Date.now() + 30_000;
+    while (
+      Date.now() < by &&
+      !(produced.length > 0 && failed > 0 && dropped > 0)
+    ) {
       fail();
-      maxPending = Math.max(
-        maxPending,
-        alerts.getPendingNotifications().webhook,
-      );
+      maxPending = Math.max(maxPending, pendingOf(alerts));
+      failed = await metricTotal('rfs_alert_notifications_failed_total');
+      dropped = await metricTotal('rfs_alert_notifications_dropped_total');
       await sleep(20);
     }
+    expect({ failed: failed > 0, dropped: dropped > 0 }).toEqual({
+      failed: true,
+      dropped: true,
+    });
     hook.set({ kind: 'ok' });
-    await drain(alerts, produced);
+    expect(await drain(alerts)).toBe(true);
 
-    const dropped = (
-      await register
-        .getSingleMetric('rfs_alert_notifications_dropped_total')!
-        .get()
-    ).values.reduce((sum, v) => sum + v.value, 0);
+    dropped = await metricTotal('rfs_alert_notifications_dropped_total');
     const delivered = deliveredKeys(hook.received);
     const producedKeys = produced.map(keyOf);
 
     expect(maxPending).toBeGreaterThan(0);
     expect(maxPending).toBeLessThanOrEqual(maxQueue);
-    expect(dropped).toBeGreaterThan(0);
+    expect(hook.received.some((r) => !r.answered)).toBe(true); // some were left hanging
     expect(new Set(delivered).size).toBe(delivered.length); // no duplicates
     for (const k of delivered) expect(producedKeys).toContain(k);
-    expect(delivered.length + dropped).toBe(producedKeys.length); // none lost silently
+    // Every event answered 200 once or counted as dropped: none lost silently.
+    expect(delivered.length + dropped).toBe(producedKeys.length);
     expect(alerts.getPendingNotifications()).toEqual({ webhook: 0 });
-  }, 60_000);
+  }, 120_000);
 });
