@@ -35,6 +35,14 @@ interface ClaimableStore extends CorrelationStore {
 const fallback = new AsyncLocalStorage<RouteHandlerClaim>();
 
 /**
+ * Whether a claim was ever offered in this process, through the store / through the fallback:
+ * until then a decorated call (outside HTTP, or in apps without decorated handlers) skips the
+ * context lookups.
+ */
+let offeredInStore = false;
+let offeredInFallback = false;
+
+/**
  * Offers `claim` to the route handler about to run in the current correlation context: one
  * property on the store the request already has, no allocation. Returns `false` when there is
  * no store; run the handler through {@link runWithRouteHandlerClaim} then.
@@ -45,6 +53,7 @@ export function offerRouteHandlerClaim(claim: RouteHandlerClaim): boolean {
   const store = CorrelationContext.storage.getStore() as
     ClaimableStore | undefined;
   if (store === undefined) return false;
+  offeredInStore = true;
   store[CLAIM] = claim;
   return true;
 }
@@ -59,6 +68,7 @@ export function runWithRouteHandlerClaim<T>(
   claim: RouteHandlerClaim,
   fn: () => T,
 ): T {
+  offeredInFallback = true;
   return fallback.run(claim, fn);
 }
 
@@ -73,10 +83,14 @@ export function runWithRouteHandlerClaim<T>(
 export function takeRouteHandlerClaim(
   metadata: LogResultOperationMetadata,
 ): RouteHandlerClaim | undefined {
-  const store = CorrelationContext.storage.getStore() as
-    ClaimableStore | undefined;
+  let claim: RouteHandlerClaim | undefined;
+  if (offeredInStore) {
+    const store = CorrelationContext.storage.getStore() as
+      ClaimableStore | undefined;
+    claim = store?.[CLAIM];
+  }
   // `??`: a store entered inside the handler (`@WithCorrelation`) must not hide the fallback
-  const claim = store?.[CLAIM] ?? fallback.getStore();
+  if (claim === undefined && offeredInFallback) claim = fallback.getStore();
   if (claim === undefined || claim.taken || claim.logMetadata !== metadata)
     return undefined;
   claim.taken = true;

@@ -60,4 +60,19 @@ export interface OperationListener {
   onOperation(event: OperationEvent): void;
   /** Called once per operation name that becomes known (decorated methods, routes). */
   onOperationDeclared?(operation: string): void;
+  /**
+   * Optional: the duration (ms) an `ok` event of `operation` with `log` options must exceed for
+   * this listener to use it (`-Infinity`: every ok event; `Infinity`: none, e.g. Ok lines below
+   * the logger's level). Without it the listener gets every event. Emitters cache the answer
+   * until {@link OperationHub.invalidate} (listeners call it when their answer may change).
+   */
+  okEventThresholdMs?(
+    operation: string,
+    log: OperationLogOptions | undefined,
+  ): number;
+  /**
+   * `true` when {@link okEventThresholdMs} depends on the calling context (e.g. a request's
+   * logger): emitters then ask it per call instead of caching it.
+   */
+  readonly okEventThresholdPerCall?: boolean;
 }

@@ -1,4 +1,8 @@
-import type { OperationEvent, OperationListener } from './operation-event';
+import type {
+  OperationEvent,
+  OperationListener,
+  OperationLogOptions,
+} from './operation-event';
 
 const declared = new Set<string>();
 let current: OperationHub | undefined;
@@ -10,7 +14,18 @@ let current: OperationHub | undefined;
  * into business code.
  */
 export class OperationHub {
+  /**
+   * Bumped whenever a cached {@link okEventThresholdMs} answer may be stale (listeners added or
+   * removed, current hub changed, a listener's {@link invalidate}).
+   */
+  static version = 0;
+
   private listeners: OperationListener[] = [];
+
+  /** Tells emitters that cached {@link okEventThresholdMs} answers are stale. */
+  static invalidate(): void {
+    OperationHub.version++;
+  }
 
   /** Names declared so far by decorators at class-definition time (process-wide). */
   static declaredOperations(): ReadonlySet<string> {
@@ -31,16 +46,49 @@ export class OperationHub {
 
   /** Makes `hub` the current hub (RfsModule calls this on init); `undefined` clears it. */
   static setCurrent(hub: OperationHub | undefined): void {
+    if (hub !== current) OperationHub.version++;
     current = hub;
   }
 
   /** Adds a listener and tells it every operation declared so far; returns a remover. */
   addListener(listener: OperationListener): () => void {
     this.listeners = [...this.listeners, listener];
+    OperationHub.version++;
     for (const op of declared) safeDeclare(listener, op);
     return () => {
       this.listeners = this.listeners.filter((l) => l !== listener);
+      OperationHub.version++;
     };
+  }
+
+  /** Whether a listener's {@link okEventThresholdMs} answer must be asked per call. */
+  get okEventThresholdPerCall(): boolean {
+    return this.listeners.some((l) => l.okEventThresholdPerCall === true);
+  }
+
+  /**
+   * The duration an `ok` event of `operation` must exceed for any listener to use it: the
+   * lowest of the listeners' {@link OperationListener.okEventThresholdMs} (`-Infinity` for a
+   * listener without it). `Infinity` means no listener wants it: the emitter may skip it.
+   */
+  okEventThresholdMs(
+    operation: string,
+    log: OperationLogOptions | undefined,
+  ): number {
+    let min = Infinity;
+    for (const l of this.listeners) {
+      let t = -Infinity;
+      try {
+        if (l.okEventThresholdMs !== undefined)
+          t = l.okEventThresholdMs(operation, log);
+      } catch {
+        // see emit(): a failing listener gets every event
+      }
+      // a non-number answer counts as "every event"
+      if (typeof t !== 'number' || Number.isNaN(t)) t = -Infinity;
+      if (t < min) min = t;
+    }
+    return min;
   }
 
   /** Declares an operation on this hub only (routes discovered at init). */
