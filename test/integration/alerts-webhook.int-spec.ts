@@ -1,6 +1,4 @@
 import { type INestApplication, Module } from '@nestjs/common';
-import { cpus, loadavg } from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { register } from 'prom-client';
 import {
   AlertCondition,
@@ -18,36 +16,20 @@ import { startLocalApp } from '../support/local-app';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Open-loop load at `rps` requests per second for `ms` (30% failing, so the alert keeps
- * firing); returns each request's latency in ms. Fixed-rate load measures stalls of the
- * server (what a blocking notifier would cause) rather than client-side queueing.
+ * GET /orders at `rps` requests per second for `ms`, 30% of them failing so the alert keeps
+ * firing. Not timed: request latency under notifier faults is measured by
+ * bench/http/notifier-faults.bench.ts.
  */
-async function load(base: string, ms: number, rps = 200): Promise<number[]> {
-  const latencies: number[] = [];
-  const pending: Promise<void>[] = [];
-  const start = performance.now();
-  let n = 0;
-  while (performance.now() - start < ms) {
-    const due = start + (n * 1000) / rps;
-    const wait = due - performance.now();
+async function load(base: string, ms: number, rps = 200): Promise<void> {
+  const pending: Promise<unknown>[] = [];
+  const start = Date.now();
+  for (let n = 0; Date.now() - start < ms; n++) {
+    const wait = start + (n * 1000) / rps - Date.now();
     if (wait > 0) await sleep(wait);
-    const id = n++ % 10 < 3 ? `missing-${n}` : `${n}`;
-    const t = performance.now();
-    pending.push(
-      fetch(`${base}/orders/${id}`)
-        .then((r) => r.arrayBuffer())
-        .then(() => {
-          latencies.push(performance.now() - t);
-        }),
-    );
+    const id = n % 10 < 3 ? `missing-${n}` : `${n}`;
+    pending.push(fetch(`${base}/orders/${id}`).then((r) => r.arrayBuffer()));
   }
   await Promise.all(pending);
-  return latencies;
-}
-
-function p99(latencies: number[]): number {
-  const s = [...latencies].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil(0.99 * s.length) - 1)];
 }
 
 function eventKey(e: Pick<AlertEvent, 'id' | 'status' | 'evaluatedAt'>) {
@@ -63,7 +45,7 @@ describe('WebhookAlertNotifier through a receiver outage (refused, 500, hanging,
     await receiver?.close();
   });
 
-  it('delivers every event exactly once by idempotency key (request p99 during the outage is reported)', async () => {
+  it('delivers every event exactly once by idempotency key', async () => {
     register.clear();
     const port = await freePort(); // nothing listens yet: connections are refused
     const webhook = new WebhookAlertNotifier({
@@ -117,22 +99,11 @@ describe('WebhookAlertNotifier through a receiver outage (refused, 500, hanging,
       return answer;
     };
     const roundMs = 600;
-    const outageLatencies: number[] = [];
-    const healthyLatencies: number[] = [];
-    // CPU time of this process (app + load generator) per condition: unlike wall-clock
-    // latency, it does not grow when other processes compete for the CPU.
-    const cpu = { outage: 0, healthy: 0 };
-    const cpuMs = () => {
-      const u = process.cpuUsage();
-      return (u.user + u.system) / 1000;
-    };
     let maxBacklog = 0;
+    await load(base, 300);
+    const rounds: string[] = [];
 
-    // Warm-up (JIT, connection pools), not measured.
-    await load(base, 1000);
-    const perRound: string[] = [];
-
-    /** One measured round with the receiver in `kind` mode. */
+    /** One round of traffic with the receiver in `kind` mode. */
     const round = async (kind: typeof mode) => {
       mode = kind;
       if (kind === 'refuse') {
@@ -140,9 +111,7 @@ describe('WebhookAlertNotifier through a receiver outage (refused, 500, hanging,
         receiver = undefined;
       } else receiver ??= await startReceiver(respond, port);
       const seenBefore = seen.length;
-      const c0 = cpuMs();
-      const latencies = await load(base, roundMs);
-      const spent = cpuMs() - c0;
+      await load(base, roundMs);
       // A 600 ms round can fall between two re-notifications (cooldown 1 s), so an outage round
       // is held (without load) until the notifier has really met this outage: a 500 or a hang
       // answered, or, for a refusing receiver, an attempt left waiting in the queue.
@@ -153,38 +122,36 @@ describe('WebhookAlertNotifier through a receiver outage (refused, 500, hanging,
               .slice(seenBefore)
               .some((s) => s.answer === (kind === 'error' ? 500 : 'hang'));
       if (kind !== 'ok') {
-        const until = Date.now() + 10_000;
+        const until = Date.now() + 20_000;
         while (!exercised() && Date.now() < until) await sleep(50);
         expect({ outage: kind, exercised: exercised() }).toEqual({
           outage: kind,
           exercised: true,
         });
       }
-      if (kind === 'ok') {
-        cpu.healthy += spent;
-        healthyLatencies.push(...latencies);
-      } else {
-        cpu.outage += spent;
-        outageLatencies.push(...latencies);
+      if (kind !== 'ok')
         maxBacklog = Math.max(
           maxBacklog,
           ...Object.values(alerts.getPendingNotifications()),
         );
-      }
-      return `${kind} ${p99(latencies).toFixed(1)}`;
+      return `${kind}: ${seen.length - seenBefore} received`;
     };
 
-    // Interleaved rounds, so background load on the machine hits both conditions alike:
-    // each outage kind (refused → 500 → hanging) paired with a healthy round, four times
-    // over, healthy first in every other cycle so warm-up and drain effects cancel out.
+    // Each outage kind (refused → 500 → hanging) paired with a healthy round, four times over.
     for (let cycle = 0; cycle < 4; cycle++) {
       for (const outage of ['refuse', 'error', 'hang'] as const) {
         const pair =
           cycle % 2 === 0 ? [outage, 'ok' as const] : ['ok' as const, outage];
-        for (const kind of pair) perRound.push(await round(kind));
+        for (const kind of pair) rounds.push(await round(kind));
       }
     }
     expect(maxBacklog).toBeGreaterThan(0);
+    // The still-firing alert was re-notified (cooldown 1 s): held until it has been, however
+    // slowly the rounds above ran.
+    const firingCount = () =>
+      produced.filter((e) => e.status === 'firing').length;
+    const refiredBy = Date.now() + 20_000;
+    while (firingCount() <= 3 && Date.now() < refiredBy) await sleep(50);
     mode = 'ok'; // the receiver recovers for good
     receiver ??= await startReceiver(respond, port);
 
@@ -236,27 +203,10 @@ describe('WebhookAlertNotifier through a receiver outage (refused, 500, hanging,
         ),
       ).toBe(true);
     expect(duplicates).toBeGreaterThan(0);
-    expect(
-      produced.filter((e) => e.status === 'firing').length,
-    ).toBeGreaterThan(3);
+    expect(firingCount()).toBeGreaterThan(3);
 
-    const cpuPerReq = {
-      outage: cpu.outage / outageLatencies.length,
-      healthy: cpu.healthy / healthyLatencies.length,
-    };
-    const during = p99(outageLatencies);
-    const after = p99(healthyLatencies);
     console.log(
-      `[alerts-webhook] ${produced.length} events, ${seen.length} requests received (${duplicates} repeats of a key); ` +
-        `rounds (p99 ms): ${perRound.join(', ')}; ` +
-        `CPU per request: outage ${cpuPerReq.outage.toFixed(3)} ms, healthy ${cpuPerReq.healthy.toFixed(3)} ms; ` +
-        `request p99 during outage ${during.toFixed(2)} ms (${outageLatencies.length} req), healthy ${after.toFixed(2)} ms (${healthyLatencies.length} req)`,
+      `[alerts-webhook] ${produced.length} events delivered once by key, ${seen.length} requests received (${duplicates} repeats of a key); rounds: ${rounds.join(', ')}. Request latency under notifier faults: bench/http/notifier-faults.bench.ts (bench/results/notifier-faults.md).`,
     );
-    // Latency is measured and reported here, not asserted: a p99 on a shared 2-core machine swings
-    // by more than 10% between identical rounds, and the project keeps performance targets out
-    // of timed tests (they belong in bench/).
-    console.log(
-      `[alerts-webhook] p99 during outage ÷ healthy = ${(during / after).toFixed(2)} (target ≤ 1.10; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs)`,
-    );
-  });
+  }, 300_000);
 });
