@@ -1,28 +1,19 @@
 // Result logging under load: 2,000 concurrent requests each keep their own correlation id on
 // every line, on Express and Fastify, both module import orders.
-import type { INestApplication } from '@nestjs/common';
 import { Agent } from 'node:http';
 import { HTTP_ADAPTERS } from './support/http-adapters';
-import { MemoryLogStream, type LogLine } from './support/memory-log.stream';
+import type { LogLine } from './support/memory-log.stream';
 import {
   LOGGING_MODULE_ORDERS,
   getLogged,
   requestNumberOf,
-  startLoggingApp,
+  useLoggingApp,
 } from './support/logging-app.fixtures';
 
 describe.each(HTTP_ADAPTERS)('Result logging on %s', (_name, makeAdapter) => {
   describe.each(LOGGING_MODULE_ORDERS)('with modules imported %s', (order) => {
-    let app: INestApplication;
-    let port: number;
-    const stream = new MemoryLogStream();
-
-    beforeAll(async () => {
-      ({ app, port } = await startLoggingApp(stream, order, makeAdapter()));
-    });
-    afterAll(async () => {
-      await app.close();
-    });
+    const running = useLoggingApp(order, makeAdapter);
+    const { stream } = running;
 
     it('2,000 concurrent requests: every line carries its own request id', async () => {
       const agent = new Agent({ keepAlive: true, maxSockets: 256 });
@@ -30,7 +21,7 @@ describe.each(HTTP_ADAPTERS)('Result logging on %s', (_name, makeAdapter) => {
       try {
         const replies = await Promise.all(
           Array.from({ length: total }, (_, i) =>
-            getLogged(port, `/orders/${i + 1}`, {}, agent),
+            getLogged(running.port, `/orders/${i + 1}`, {}, agent),
           ),
         );
         expect(new Set(replies.map((r) => r.id)).size).toBe(total);

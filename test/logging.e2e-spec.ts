@@ -2,35 +2,24 @@
 // on every line, levels, MonoResult log steps, guards; startup without nestjs-pino.
 // 2,000 concurrent requests: logging-concurrency.e2e-spec.ts; TCP events:
 // logging-microservice.e2e-spec.ts.
-import { Module, type INestApplication } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { ResultLogger, RfsModule, ok } from 'nestjs-rfs';
 import { HTTP_ADAPTERS } from './support/http-adapters';
-import { MemoryLogStream, type LogLine } from './support/memory-log.stream';
+import type { LogLine } from './support/memory-log.stream';
 import {
   LOGGING_MODULE_ORDERS,
   LoggingWiring,
   getLogged,
   requestNumberOf,
-  startLoggingApp,
+  useLoggingApp,
 } from './support/logging-app.fixtures';
 
 describe.each(HTTP_ADAPTERS)('Result logging on %s', (_name, makeAdapter) => {
   describe.each(LOGGING_MODULE_ORDERS)('with modules imported %s', (order) => {
-    let app: INestApplication;
-    let port: number;
-    const stream = new MemoryLogStream();
-
-    beforeAll(async () => {
-      ({ app, port } = await startLoggingApp(stream, order, makeAdapter()));
-    });
-    afterAll(async () => {
-      await app.close();
-    });
-    beforeEach(() => {
-      stream.lines.length = 0;
-    });
+    const running = useLoggingApp(order, makeAdapter);
+    const { stream } = running;
 
     /** Lines written for the request whose path ends with `/n`. */
     function linesOf(n: number): LogLine[] {
@@ -38,7 +27,7 @@ describe.each(HTTP_ADAPTERS)('Result logging on %s', (_name, makeAdapter) => {
     }
 
     it('gives every line of a request the incoming correlation id, as pino-http request id too', async () => {
-      const r = await getLogged(port, '/orders/7', {
+      const r = await getLogged(running.port, '/orders/7', {
         'x-correlation-id': 'abc-123',
       });
       expect(r.status).toBe(200);
@@ -68,7 +57,7 @@ describe.each(HTTP_ADAPTERS)('Result logging on %s', (_name, makeAdapter) => {
     });
 
     it('uses the generated id everywhere when the client sends none', async () => {
-      const r = await getLogged(port, '/orders/8');
+      const r = await getLogged(running.port, '/orders/8');
       expect(r.id).toMatch(/^[0-9a-f-]{36}$/);
       const lines = linesOf(8);
       expect(lines.length).toBeGreaterThanOrEqual(4);
@@ -78,7 +67,7 @@ describe.each(HTTP_ADAPTERS)('Result logging on %s', (_name, makeAdapter) => {
     });
 
     it('logs an Err at warn with the error code', async () => {
-      const r = await getLogged(port, '/orders/20');
+      const r = await getLogged(running.port, '/orders/20');
       expect(r.status).toBe(200);
       const find = linesOf(20).find((l) => l.operation === 'orders.find');
       expect(find).toMatchObject({
@@ -90,7 +79,7 @@ describe.each(HTTP_ADAPTERS)('Result logging on %s', (_name, makeAdapter) => {
     });
 
     it('writes MonoResult log records through the installed sink, with the request id', async () => {
-      const r = await getLogged(port, '/orders/steps/101');
+      const r = await getLogged(running.port, '/orders/steps/101');
       expect(r.status).toBe(200);
       const steps = stream.lines.filter(
         (l) =>
@@ -110,7 +99,7 @@ describe.each(HTTP_ADAPTERS)('Result logging on %s', (_name, makeAdapter) => {
     });
 
     it('keeps the guard of a decorated controller method', async () => {
-      const r = await getLogged(port, '/orders/9', { 'x-deny': '1' });
+      const r = await getLogged(running.port, '/orders/9', { 'x-deny': '1' });
       expect(r.status).toBe(403);
       expect(stream.lines.some((l) => l.operation === 'orders.get')).toBe(
         false,

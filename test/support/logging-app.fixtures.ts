@@ -31,7 +31,7 @@ import {
   type RfsModuleOptionsInput,
 } from 'nestjs-rfs';
 import { localRequest } from './local-request';
-import type { LogLine, MemoryLogStream } from './memory-log.stream';
+import { type LogLine, MemoryLogStream } from './memory-log.stream';
 
 /** Denies requests with an `x-deny` header; otherwise puts `tenant: acme` in the correlation context. */
 @Injectable()
@@ -125,7 +125,7 @@ export function loggingAppModule(
 }
 
 /** Starts the logging app of `order` on `adapter`, listening on 127.0.0.1. The caller closes it. */
-export async function startLoggingApp(
+async function startLoggingApp(
   stream: MemoryLogStream,
   order: LoggingModuleOrder,
   adapter: AbstractHttpAdapter,
@@ -136,6 +136,40 @@ export async function startLoggingApp(
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;
   return { app, port };
+}
+
+/** The app of a {@link useLoggingApp} block: its log lines and, once started, its port. */
+export interface RunningLoggingApp {
+  readonly stream: MemoryLogStream;
+  readonly port: number;
+}
+
+/**
+ * Starts the logging app of `order` on a new adapter before the block's tests and closes it
+ * after them; each test starts with no log lines.
+ */
+export function useLoggingApp(
+  order: LoggingModuleOrder,
+  makeAdapter: () => AbstractHttpAdapter,
+): RunningLoggingApp {
+  const stream = new MemoryLogStream();
+  let app: INestApplication | undefined;
+  let port = 0;
+  beforeAll(async () => {
+    ({ app, port } = await startLoggingApp(stream, order, makeAdapter()));
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+  beforeEach(() => {
+    stream.lines.length = 0;
+  });
+  return {
+    stream,
+    get port() {
+      return port;
+    },
+  };
 }
 
 /** Status, correlation id header and body of a reply. */
