@@ -8,29 +8,18 @@ import { MemoryLogStream } from './support/memory-log.stream';
 import { HTTP_ADAPTERS } from './support/http-adapters';
 import {
   ADAPTER_PIPELINES,
-  type Started,
   operationsTotal,
   shopAppModule,
-  startShopApp,
+  useShopApp,
 } from './support/logging-controller.fixtures';
 
 describe.each(ADAPTER_PIPELINES)(
   '@LogResultOperation handlers without a correlation context (%s)',
   (_name, makeAdapter, pipeline) => {
-    let s: Started;
-
-    beforeAll(async () => {
-      s = await startShopApp(makeAdapter, {
-        http: { pipeline },
-        correlation: false,
-        logging: { logHttpHandlers: false },
-      });
-    });
-    afterAll(async () => {
-      await s.app.close();
-    });
-    beforeEach(() => {
-      s.stream.lines.length = 0;
+    const s = useShopApp(makeAdapter, {
+      http: { pipeline },
+      correlation: false,
+      logging: { logHttpHandlers: false },
     });
 
     it('still writes one line per decorated handler, and none for plain handlers', async () => {

@@ -5,25 +5,14 @@
 import {
   ADAPTER_PIPELINES,
   ShopController,
-  type Started,
   operationsTotal,
-  startShopApp,
+  useShopApp,
 } from './support/logging-controller.fixtures';
 
 describe.each(ADAPTER_PIPELINES)(
   '@LogResultOperation on controller handlers (%s)',
   (_name, makeAdapter, pipeline) => {
-    let s: Started;
-
-    beforeAll(async () => {
-      s = await startShopApp(makeAdapter, { http: { pipeline } });
-    });
-    afterAll(async () => {
-      await s.app.close();
-    });
-    beforeEach(() => {
-      s.stream.lines.length = 0;
-    });
+    const s = useShopApp(makeAdapter, { http: { pipeline } });
 
     it('a decorated handler writes one line, with the decorator name and options, and one metric', async () => {
       const res = await fetch(`${s.base}/shop/decorated/a1`);

@@ -133,7 +133,7 @@ export function shopAppModule(
 }
 
 /** Starts the shop app on a new adapter, listening on 127.0.0.1. The caller closes it. */
-export async function startShopApp(
+async function startShopApp(
   makeAdapter: () => AbstractHttpAdapter,
   rfs: RfsModuleOptionsInput = {},
 ): Promise<Started> {
@@ -146,6 +146,44 @@ export async function startShopApp(
   );
   return { app, base, stream, registry };
 }
+/**
+ * Starts the shop app (with `rfs` options) before the block's tests and closes it after them;
+ * each test starts with no log lines. Read the app's parts from the returned object in tests.
+ */
+export function useShopApp(
+  makeAdapter: () => AbstractHttpAdapter,
+  rfs: RfsModuleOptionsInput,
+): Started {
+  let s: Started | undefined;
+  const started = (): Started => {
+    if (s === undefined) throw new Error('the shop app has not started');
+    return s;
+  };
+  beforeAll(async () => {
+    s = await startShopApp(makeAdapter, rfs);
+  });
+  afterAll(async () => {
+    await s?.app.close();
+  });
+  beforeEach(() => {
+    started().stream.lines.length = 0;
+  });
+  return {
+    get app() {
+      return started().app;
+    },
+    get base() {
+      return started().base;
+    },
+    get stream() {
+      return started().stream;
+    },
+    get registry() {
+      return started().registry;
+    },
+  };
+}
+
 /** Value of `rfs_operations_total{operation, outcome}` summed over error codes. */
 export async function operationsTotal(
   registry: Registry,
