@@ -66,26 +66,46 @@ async function handWritten(n: number): Promise<Result<number, string>> {
   return r;
 }
 
+// The floor cases use the clock the decorator uses: one `performance` reference read once
+// (the global getter costs ~15 ns more per read).
+const perf = performance;
+const rethrow = (e: unknown): never => {
+  throw e;
+};
+const passThrough = <T>(r: T): T => r;
+let _elapsed = 0;
+
 /** The floor of any observer of an async call: two clock reads and one promise reaction. */
 function timedThen(n: number): Promise<Result<number, string>> {
-  const start = performance.now();
-  return orders.plain(n).then(
-    (r) => {
-      _elapsed = performance.now() - start;
-      return r;
-    },
-    (e: unknown) => {
-      throw e;
-    },
-  );
+  const start = perf.now();
+  return orders.plain(n).then((r) => {
+    _elapsed = perf.now() - start;
+    return r;
+  }, rethrow);
 }
-let _elapsed = 0;
+
+/** Part of the floor: one promise reaction, no timing. */
+function oneThen(n: number): Promise<Result<number, string>> {
+  return orders.plain(n).then(passThrough, rethrow);
+}
+
+/** Part of the floor: two clock reads, no promise reaction. */
+function twoClockReads(n: number): Promise<Result<number, string>> {
+  const start = perf.now();
+  const p = orders.plain(n);
+  _elapsed = perf.now() - start;
+  return p;
+}
 
 const inputs = Array.from({ length: 1024 }, (_, k) => k + 1);
 let i = 0;
 const next = (): number => inputs[i++ & 1023];
 
 const WRITTEN = 'Ok line written';
+const FLOOR = 'timing + one .then (floor)';
+const ONE_THEN = 'one .then, no timing';
+const TWO_CLOCKS = 'two clock reads, no .then';
+const DECORATED_BELOW = '@LogResultOperation (below level)';
 const BELOW = 'Ok line below level';
 const ANCHOR_WRITTEN = 'pino line + timing (by hand)';
 
@@ -107,7 +127,7 @@ function run(): Promise<SuiteReport> {
     name: 'logging',
     title: '@LogResultOperation overhead on an async Result method',
     description:
-      'An async method returning Ok(n), called per case; lines go to an in-memory pino destination inside a correlation context. "Ok line written": the decorator (timing + one operation event + the ResultLogger line) vs one hand-written pino line with the same fields + performance.now() timing (anchor). Goal: ≤ 1.3×. "Ok line below level": the logger is at warn; the decorator still times and emits the event (metrics would record it) but builds no line. Goal: ≤ 300 ns over the undecorated call (see "Overhead" below the tables). "timing + one .then (floor)" is the least any observer of an async call costs: on Node 20 with AsyncLocalStorage active (nestjs-pino and the correlation middleware use it on every request) each extra promise reaction runs the async hooks.',
+      'An async method returning Ok(n), called per case; lines go to an in-memory pino destination inside a correlation context. "Ok line written": the decorator (timing + one operation event + the ResultLogger line) vs one hand-written pino line with the same fields + performance.now() timing (anchor). Goal: ≤ 1.3×. "Ok line below level": the logger is at warn; the decorator still times and emits the event (metrics would record it) but builds no line. Goal: ≤ 300 ns over the undecorated call (see "Overhead" below the tables). "timing + one .then (floor)" is the least any observer of an async call costs (two clock reads + one promise reaction); its two parts are measured alone. On Node 20 with AsyncLocalStorage active (nestjs-pino and the correlation middleware use it on every request) each extra promise runs the async hooks.',
     anchor: ANCHOR_WRITTEN,
     goals: { '@LogResultOperation': 1.3 },
     comparisons: {
@@ -134,11 +154,19 @@ function run(): Promise<SuiteReport> {
           OperationHub.setCurrent(belowLevelHub);
           return orders.plain(next());
         },
-        'timing + one .then (floor)': () => {
+        [ONE_THEN]: () => {
+          OperationHub.setCurrent(belowLevelHub);
+          return oneThen(next());
+        },
+        [TWO_CLOCKS]: () => {
+          OperationHub.setCurrent(belowLevelHub);
+          return twoClockReads(next());
+        },
+        [FLOOR]: () => {
           OperationHub.setCurrent(belowLevelHub);
           return timedThen(next());
         },
-        '@LogResultOperation (below level)': () => {
+        [DECORATED_BELOW]: () => {
           OperationHub.setCurrent(belowLevelHub);
           return orders.decorated(next());
         },
@@ -147,22 +175,39 @@ function run(): Promise<SuiteReport> {
   });
 }
 
-/** Adds the absolute below-level overhead (a difference, not a ratio) to the results files. */
+/**
+ * Adds the absolute below-level numbers (differences over the undecorated call, not ratios) to
+ * the results files: the decorator's overhead against the 300 ns goal, and the floor (timing +
+ * one promise reaction) with its two parts, so a goal below the floor shows as such.
+ */
 function recordOverhead(report: SuiteReport): void {
   const below = report.comparisons.find((c) => c.name === BELOW);
-  const undecorated = below?.cases.find((c) => c.name === 'undecorated');
-  const decorated = below?.cases.find(
-    (c) => c.name === '@LogResultOperation (below level)',
-  );
-  if (!undecorated || !decorated) return;
-  const overheadNs = decorated.medianNs - undecorated.medianNs;
+  const ns = (name: string): number =>
+    below?.cases.find((c) => c.name === name)?.medianNs ?? NaN;
+  const base = ns('undecorated');
+  const overheadNs = ns(DECORATED_BELOW) - base;
+  const floorNs = ns(FLOOR) - base;
+  const thenNs = ns(ONE_THEN) - base;
+  const clocksNs = ns(TWO_CLOCKS) - base;
+  if (!Number.isFinite(overheadNs)) return;
   const goalNs = 300;
   const met = overheadNs <= goalNs;
-  const floor = below?.cases.find(
-    (c) => c.name === 'timing + one .then (floor)',
-  );
-  const floorNs = floor ? floor.medianNs - undecorated.medianNs : NaN;
-  const text = `Overhead with Ok lines below the level: ${overheadNs.toFixed(0)} ns over the undecorated call (goal ≤ ${goalNs} ns: ${met ? 'met' : 'MISSED'}); the floor of timing + one promise reaction is ${floorNs.toFixed(0)} ns. Seed's claim to beat: < 2 ms per operation.`;
+  const overFloorNs = overheadNs - floorNs;
+  const f = (x: number): string => `${x.toFixed(0)} ns`;
+  const text = [
+    `Overhead with Ok lines below the level (time per call minus the undecorated call's ${f(base)}):`,
+    '',
+    '| what | ns over the undecorated call |',
+    '| --- | ---: |',
+    `| goal for @LogResultOperation | ≤ ${goalNs} |`,
+    `| @LogResultOperation (below level) | **${overheadNs.toFixed(0)}** (${met ? 'met' : 'MISSED'}) |`,
+    `| floor: timing + one .then | ${floorNs.toFixed(0)} |`,
+    `| … one .then alone (one promise + its reaction, async hooks on) | ${thenNs.toFixed(0)} |`,
+    `| … two clock reads alone | ${clocksNs.toFixed(0)} |`,
+    `| @LogResultOperation minus the floor | ${overFloorNs.toFixed(0)} |`,
+    '',
+    `Below the level the decorator adds one promise (its \`.then\`) and two clock reads (the end read decides \`slow\`, default slowMs 1000), builds no event unless a listener wants Ok events (metrics do), and still logs Err lines and defects. ${floorNs > goalNs ? `The floor itself is over the ${goalNs} ns goal on this machine, so the goal cannot be met by any observer that times the call and waits for its promise.` : ''} Seed's claim to beat: < 2 ms per operation.`,
+  ].join('\n');
   console.log(text);
   const dir = join(__dirname, '..', 'results');
   try {
@@ -171,7 +216,16 @@ function recordOverhead(report: SuiteReport): void {
       string,
       unknown
     >;
-    json.belowLevelOverhead = { overheadNs, floorNs, goalNs, met };
+    json.belowLevelOverhead = {
+      undecoratedNs: base,
+      overheadNs,
+      goalNs,
+      met,
+      floorNs,
+      oneThenNs: thenNs,
+      twoClockReadsNs: clocksNs,
+      overFloorNs,
+    };
     writeFileSync(jsonPath, `${JSON.stringify(json, null, 2)}\n`);
     const mdPath = join(dir, 'logging.md');
     writeFileSync(

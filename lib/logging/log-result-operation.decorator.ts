@@ -81,32 +81,7 @@ export function LogResultOperation(
     const spec = new OperationSpec(operation, log, log.includeArgs === true);
     const fn = original as AnyMethod;
     const meta: LogResultOperationMetadata = { operation, options: log };
-    const wrapper = function (this: unknown): unknown {
-      // `arguments` instead of a rest array: V8 passes it to apply without copying
-      // eslint-disable-next-line prefer-rest-params
-      const argv = arguments as unknown as unknown[];
-      const hub = OperationHub.current();
-      if (hub === undefined) return fn.apply(this, argv);
-      // Running as the route handler of the HTTP call ResultInterceptor is timing: that pass
-      // writes the one line and records the one metric, with this decorator's name and options.
-      const claim = takeRouteHandlerClaim(meta);
-      if (claim !== undefined) {
-        if (spec.includeArgs) claim.args = Array.prototype.slice.call(argv);
-        return fn.apply(this, argv);
-      }
-      const start = operationClock();
-      const args = spec.includeArgs
-        ? Array.prototype.slice.call(argv)
-        : NO_ARGS;
-      let out: unknown;
-      try {
-        out = fn.apply(this, argv);
-      } catch (error) {
-        emitDefect(hub, spec, start, args, error);
-        throw error;
-      }
-      return settle(hub, spec, start, args, out);
-    };
+    const wrapper = wrapperOf(fn, spec, meta);
     copyMethodMetadata(fn, wrapper);
     Object.defineProperty(wrapper, 'length', {
       value: fn.length,
@@ -119,6 +94,55 @@ export function LogResultOperation(
 }
 
 type AnyMethod = (this: unknown, ...args: unknown[]) => unknown;
+
+/**
+ * The wrapper of a decorated method. Without `includeArgs` it only hands `arguments` to
+ * `apply`, so V8 never builds an arguments object. Running as the route handler of the HTTP
+ * call ResultInterceptor is timing, it only calls the method: that pass writes the one line and
+ * records the one metric, with this decorator's name and options (and these arguments).
+ */
+function wrapperOf(
+  fn: AnyMethod,
+  spec: InstanceType<typeof OperationSpec>,
+  meta: LogResultOperationMetadata,
+): AnyMethod {
+  if (spec.includeArgs) {
+    return function (this: unknown, ...args: unknown[]): unknown {
+      const hub = OperationHub.current();
+      if (hub === undefined) return fn.apply(this, args);
+      const claim = takeRouteHandlerClaim(meta);
+      if (claim !== undefined) {
+        claim.args = args;
+        return fn.apply(this, args);
+      }
+      const start = operationClock();
+      let out: unknown;
+      try {
+        out = fn.apply(this, args);
+      } catch (error) {
+        emitDefect(hub, spec, start, args, error);
+        throw error;
+      }
+      return settle(hub, spec, start, args, out);
+    };
+  }
+  /* eslint-disable prefer-rest-params -- `arguments` passed straight to apply is never built */
+  return function (this: unknown): unknown {
+    const hub = OperationHub.current();
+    if (hub === undefined || takeRouteHandlerClaim(meta) !== undefined)
+      return fn.apply(this, arguments as unknown as unknown[]);
+    const start = operationClock();
+    let out: unknown;
+    try {
+      out = fn.apply(this, arguments as unknown as unknown[]);
+    } catch (error) {
+      emitDefect(hub, spec, start, NO_ARGS, error);
+      throw error;
+    }
+    return settle(hub, spec, start, NO_ARGS, out);
+  };
+  /* eslint-enable prefer-rest-params */
+}
 
 function classNameOf(target: object): string {
   if (typeof target === 'function') return target.name || 'Anonymous';
