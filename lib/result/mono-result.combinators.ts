@@ -2,12 +2,8 @@
 import { Err, Ok, type Result } from './result';
 // import cycle with mono-result.ts: MonoResult is only read at call time, never at load time
 import { MonoResult } from './mono-result';
-import {
-  runMono,
-  withChildSignal,
-  type RunContext,
-  type Step,
-} from './mono-result.run-loop';
+import { runMono, type RunContext, type Step } from './mono-result.run-loop';
+import { withChildSignal } from './mono-result.signal-run';
 import {
   checkConcurrency,
   describe,
@@ -59,7 +55,7 @@ export function combine(
     return out;
   };
   const n = list.length;
-  const timed = list.some((m) => m.timed);
+  const timed = list.some((m) => m.meta.timed);
   return MonoResult.fromSource<unknown, unknown>((ctx) => {
     if (n === 0) {
       if (ctx.signal.aborted) throw ctx.signal.reason;

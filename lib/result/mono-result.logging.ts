@@ -5,10 +5,10 @@ import { emitResultLog, type ResultLogRecord } from './result-log-sink';
 import {
   isAbort,
   now,
-  observe,
   timingOf,
   type RunContext,
   type Source,
+  type Step,
 } from './mono-result.run-loop';
 import type {
   LogPerformanceOptions,
@@ -18,6 +18,36 @@ import type {
 type MutableLogRecord = {
   -readonly [K in keyof ResultLogRecord]: ResultLogRecord[K];
 };
+
+/** Runs `src`, also observing defects (sync throws and rejections). */
+export function observe<T, E>(
+  src: Source<T, E>,
+  ctx: RunContext,
+  onResult: (r: Result<T, E>, ctx: RunContext) => void,
+  onDefect: (error: unknown, ctx: RunContext) => void,
+): Step<T, E> {
+  let s: Step<T, E>;
+  try {
+    s = src(ctx);
+  } catch (error) {
+    onDefect(error, ctx);
+    throw error;
+  }
+  if (s instanceof Promise) {
+    return s.then(
+      (r) => {
+        onResult(r, ctx);
+        return r;
+      },
+      (error: unknown) => {
+        onDefect(error, ctx);
+        throw error;
+      },
+    );
+  }
+  onResult(s, ctx);
+  return s;
+}
 
 /** Writes one record per run of `src`: its outcome (Errs only when `errorsOnly`) or its defect. */
 function observedSource<T, E>(

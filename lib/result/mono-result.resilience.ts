@@ -4,11 +4,11 @@ import { RfsError } from './rfs.error';
 import { ambientSignals, NEVER_ABORTED } from './mono-result.ambient-signal';
 import {
   newContext,
-  withChildSignal,
   type RunContext,
   type Source,
   type Step,
 } from './mono-result.run-loop';
+import { withChildSignal } from './mono-result.signal-run';
 import {
   checkNonNegative,
   type CacheOptions,

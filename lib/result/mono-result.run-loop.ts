@@ -1,11 +1,18 @@
 // Internal (not exported from the package): the run context, the step nodes and the run loop
 // every MonoResult runs on (hot path: keep allocations and shapes as they are).
-import { Err, Ok, isResult, type Result } from './result';
+import * as results from './result';
+import type { Result } from './result';
 import type { OperationOutcome } from './outcome';
 // import cycle with mono-result.ts: MonoResult is only read at call time, never at load time
 import { MonoResult } from './mono-result';
 import { NEVER_ABORTED } from './mono-result.ambient-signal';
 import { describe } from './mono-result.options';
+
+// Bound once: CommonJS output reads an imported binding through an export getter (two, across a
+// re-export) on every use, and these are used on every step of every run.
+export const Ok = results.Ok;
+export const Err = results.Err;
+export const isResult = results.isResult;
 
 /** Time marks of one run, shared by every step of that run (see `logStep`). */
 export interface RunTiming {
@@ -72,37 +79,24 @@ export function newMeta(
   return { kind, timed, where, raw, mapReject };
 }
 
-/** Shared metas of the common steps, by kind then `timed` (a chain allocates one per step). */
-export const SHARED_META: readonly (readonly [StepMeta, StepMeta])[] = [
-  [
-    newMeta(KIND_CUSTOM, false, undefined),
-    newMeta(KIND_CUSTOM, true, undefined),
-  ],
-  [newMeta(KIND_MAP, false, undefined), newMeta(KIND_MAP, true, undefined)],
-  [
-    newMeta(KIND_FLAT_MAP, false, FLAT_MAP_WHERE),
-    newMeta(KIND_FLAT_MAP, true, FLAT_MAP_WHERE),
-  ],
-];
+/** A step kind's metas, `[untimed, timed]`: shared by all its steps (none allocated per step). */
+export type MetaPair = readonly [StepMeta, StepMeta];
 
+export function metaPair(kind: number, where?: string): MetaPair {
+  return [newMeta(kind, false, where), newMeta(kind, true, where)];
+}
+
+export const CUSTOM_METAS = metaPair(KIND_CUSTOM);
+export const MAP_METAS = metaPair(KIND_MAP);
+export const FLAT_MAP_METAS = metaPair(KIND_FLAT_MAP, FLAT_MAP_WHERE);
 /** Meta of constant sources (`ok`, `err`, `fromResult`). */
-export const SOURCE_META = SHARED_META[KIND_CUSTOM][0];
+export const SOURCE_META = CUSTOM_METAS[0];
 export const FROM_ASYNC_WHERE = 'MonoResult.fromAsync thunk';
 export const FROM_ASYNC_META = newMeta(KIND_THUNK, false, FROM_ASYNC_WHERE);
-
-export function metaFor(
-  kind: number,
-  timed: boolean,
-  where: string | undefined,
-  raw: boolean,
-  mapReject: ((cause: unknown) => unknown) | undefined,
-): StepMeta {
-  if (kind < SHARED_META.length && !raw && mapReject === undefined) {
-    const shared = SHARED_META[kind][timed ? 1 : 0];
-    if (shared.where === where) return shared;
-  }
-  return newMeta(kind, timed, where, raw, mapReject);
-}
+export const ORELSE_WHERE = 'MonoResult.orElse callback';
+export const ORELSE_METAS = metaPair(KIND_CUSTOM, ORELSE_WHERE);
+export const DEFER_WHERE = 'MonoResult.defer factory';
+export const DEFER_META = newMeta(KIND_CUSTOM, false, DEFER_WHERE);
 
 /** Runs one step on the previous Result. */
 function exec(node: StepNode, r: AnyResult, ctx: RunContext): unknown {
@@ -202,27 +196,43 @@ export function runMono<T, E>(
     if (ctx === FREE_RUN) ctx = newContext(NEVER_ABORTED);
     ctx.timing = startTiming();
   }
-  const nodes = m.steps ?? stepsOf(m);
+  const n = m.depth;
+  // Short chains (the usual) find their steps by walking back from the tip: a few pointer
+  // reads are cheaper than a list allocated per run. Long ones list them once per run.
+  const nodes = n > WALK_MAX ? stepsOf(m) : undefined;
   let r: unknown = undefined;
-  for (let i = 0; i < nodes.length; i++) {
-    const out = exec(nodes[i], r as AnyResult, ctx);
+  for (let i = 0; i < n; i++) {
+    const node = nodes === undefined ? nodeAt(m, n, i) : nodes[i];
+    const out = exec(node, r as AnyResult, ctx);
     if (out instanceof Promise) {
-      return continueAsync(out, nodes, i, ctx) as Promise<Result<T, E>>;
+      return continueAsync(out, m, nodes, i, ctx) as Promise<Result<T, E>>;
     }
     r = out;
   }
   return r as Result<T, E>;
 }
 
-/** Lists a chain's steps from its source (cached on the mono: chains are immutable). */
+/** Chains up to this many steps are walked, not listed (see `runMono`). */
+const WALK_MAX = 8;
+
+/** Step `i` (0 = the source) of the chain ending at `m`, whose depth is `n`. */
+function nodeAt(
+  m: MonoResult<unknown, unknown>,
+  n: number,
+  i: number,
+): MonoResult<unknown, unknown> {
+  let x = m;
+  for (let k = n - 1; k > i; k--) x = x.prev!;
+  return x;
+}
+
+/** Lists a chain's steps from its source. */
 function stepsOf(m: MonoResult<unknown, unknown>): readonly StepNode[] {
-  let n = 0;
-  for (let x: MonoResult<unknown, unknown> | undefined = m; x; x = x.prev) n++;
+  let n = m.depth;
   const steps = new Array<StepNode>(n);
   for (let x: MonoResult<unknown, unknown> | undefined = m; x; x = x.prev) {
     steps[--n] = x;
   }
-  m.steps = steps;
   return steps;
 }
 
@@ -232,14 +242,17 @@ function stepsOf(m: MonoResult<unknown, unknown>): readonly StepNode[] {
  */
 async function continueAsync(
   pending: Promise<unknown>,
-  nodes: readonly StepNode[],
+  m: MonoResult<unknown, unknown>,
+  nodes: readonly StepNode[] | undefined,
   i: number,
   ctx: RunContext,
 ): Promise<AnyResult> {
+  const n = m.depth;
   let out: unknown = pending;
   let r: AnyResult;
+  let node: StepNode = nodes === undefined ? nodeAt(m, n, i) : nodes[i];
   for (;;) {
-    const meta = nodes[i].meta;
+    const meta = node.meta;
     if (!(out instanceof Promise)) {
       r = out as AnyResult;
     } else if (meta.mapReject === undefined) {
@@ -265,8 +278,9 @@ async function continueAsync(
           ? new Ok(v)
           : checkResult(v, meta.where ?? 'MonoResult thunk');
     }
-    if (++i === nodes.length) return r;
-    out = exec(nodes[i], r, ctx);
+    if (++i === n) return r;
+    node = nodes === undefined ? nodeAt(m, n, i) : nodes[i];
+    out = exec(node, r, ctx);
   }
 }
 
@@ -297,99 +311,3 @@ export function isAbort(ctx: RunContext, error: unknown): boolean {
 export function outcomeOf(r: Result<unknown, unknown>): OperationOutcome {
   return r.isOk() ? 'ok' : 'err';
 }
-
-/** Runs `src`, also observing defects (sync throws and rejections). */
-export function observe<T, E>(
-  src: Source<T, E>,
-  ctx: RunContext,
-  onResult: (r: Result<T, E>, ctx: RunContext) => void,
-  onDefect: (error: unknown, ctx: RunContext) => void,
-): Step<T, E> {
-  let s: Step<T, E>;
-  try {
-    s = src(ctx);
-  } catch (error) {
-    onDefect(error, ctx);
-    throw error;
-  }
-  if (s instanceof Promise) {
-    return s.then(
-      (r) => {
-        onResult(r, ctx);
-        return r;
-      },
-      (error: unknown) => {
-        onDefect(error, ctx);
-        throw error;
-      },
-    );
-  }
-  onResult(s, ctx);
-  return s;
-}
-
-/** Calls an observer; whatever it throws or rejects with is ignored. */
-export function callObserver<X>(
-  fn: (x: X) => unknown,
-  x: X,
-): Promise<void> | void {
-  let out: unknown;
-  try {
-    out = fn(x);
-  } catch {
-    return;
-  }
-  if (isThenable(out)) {
-    return Promise.resolve(out).then(
-      () => undefined,
-      () => undefined,
-    );
-  }
-}
-
-/**
- * Runs `src` with a child signal that aborts when `ctx.signal` does; `body` decides when the
- * step settles. Returns a promise that rejects with the parent's reason on parent abort.
- */
-export function withChildSignal<U, F>(
-  ctx: RunContext,
-  body: (
-    child: AbortController,
-    resolve: (r: Result<U, F>) => void,
-    reject: (e: unknown) => void,
-  ) => void,
-): Promise<Result<U, F>> {
-  const parent = ctx.signal;
-  if (parent.aborted) return Promise.reject(parent.reason);
-  return new Promise<Result<U, F>>((resolve, reject) => {
-    const child = new AbortController();
-    let done = false;
-    const onAbort = (): void => finish(() => reject(parent.reason));
-    const finish = (settle: () => void): void => {
-      if (done) return;
-      done = true;
-      parent.removeEventListener('abort', onAbort);
-      if (!child.signal.aborted) child.abort(SETTLED);
-      settle();
-    };
-    parent.addEventListener('abort', onAbort, { once: true });
-    try {
-      body(
-        child,
-        (r) => finish(() => resolve(r)),
-        (e) => finish(() => reject(e)),
-      );
-    } catch (e) {
-      finish(() => reject(e));
-    }
-  });
-}
-
-/**
- * Reason given to the child signals of a finished `timeout`/`all`/`any` step: work still going
- * on below it is no longer needed.
- */
-const SETTLED = new DOMException(
-  'MonoResult: the enclosing step already settled',
-  'AbortError',
-);
