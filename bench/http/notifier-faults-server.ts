@@ -10,6 +10,7 @@ import { Controller, Get, Module, Param } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { Logger, LoggerModule } from 'nestjs-pino';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { register } from 'prom-client';
 import {
   AlertCondition,
@@ -22,7 +23,7 @@ import {
   rfsPinoHttp,
 } from 'nestjs-rfs';
 import { serveAsBenchChild } from './bench-child.protocol';
-import type { AlertsReport } from './notifier-faults.protocol';
+import type { AlertsReport, LoopDelayReport } from './notifier-faults.protocol';
 
 /** Ok for numeric ids, an Err not-found (404 problem+json) for ids starting with `missing`. */
 function lookup(resource: string, id: string): MonoResult<object, RfsError> {
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
                 evaluationInterval: '250ms',
                 retryBaseMs: 100,
                 retryMaxMs: 1000,
+                shutdownFlushMs: 200, // the bench does not wait for a hanging receiver at exit
                 notifiers: [
                   new WebhookAlertNotifier({
                     url,
@@ -128,7 +130,19 @@ async function main(): Promise<void> {
   const alerts = app.get(ResultAlertService);
   let events = 0;
   alerts.onAlert(() => events++);
+  // Stalls of this app's event loop (what a notifier doing work on it would cause), read and
+  // reset by the parent around each round.
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   process.on('message', (m) => {
+    if (m === 'loop') {
+      process.send?.({
+        type: 'loop',
+        p99Ms: loop.percentile(99) / 1e6,
+        maxMs: loop.max / 1e6,
+      } satisfies LoopDelayReport);
+      loop.reset();
+    }
     if (m !== 'alerts') return;
     void (async () => {
       const report: AlertsReport = {

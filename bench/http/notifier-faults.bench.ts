@@ -24,10 +24,14 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { machineInfo, median, quantile } from '../harness';
 import { type ServerProcess, startServer } from './http-load';
-import { type AlertsReport, RESOURCES } from './notifier-faults.protocol';
+import {
+  type AlertsReport,
+  type LoopDelayReport,
+  RESOURCES,
+} from './notifier-faults.protocol';
 
 const quick = process.env.BENCH_QUICK === '1';
-const ROUNDS = Number(process.env.BENCH_NOTIFIER_ROUNDS ?? (quick ? 2 : 8));
+const ROUNDS = Number(process.env.BENCH_NOTIFIER_ROUNDS ?? (quick ? 2 : 6));
 const ROUND_S = Number(process.env.BENCH_NOTIFIER_SECONDS ?? (quick ? 1 : 3));
 const WARMUP_S = quick ? 1 : 2;
 const CONNECTIONS = 10;
@@ -150,17 +154,23 @@ async function startReceiver(behaviour: Behaviour): Promise<Receiver> {
   return receiver;
 }
 
-function alertsOf(server: ServerProcess): Promise<AlertsReport> {
+/** Asks the child app for a report (`'alerts'` or `'loop'`). */
+function ask<R extends { type: string }>(
+  server: ServerProcess,
+  type: R['type'],
+): Promise<R> {
   return new Promise((resolve) => {
     const onMessage = (m: { type?: string }) => {
-      if (m.type !== 'alerts') return;
+      if (m.type !== type) return;
       server.child.off('message', onMessage);
-      resolve(m as AlertsReport);
+      resolve(m as R);
     };
     server.child.on('message', onMessage);
-    server.child.send('alerts');
+    server.child.send(type);
   });
 }
+
+const alertsOf = (server: ServerProcess) => ask<AlertsReport>(server, 'alerts');
 
 interface RoundResult {
   requestsPerSecond: number;
@@ -168,6 +178,9 @@ interface RoundResult {
   p99Ms: number;
   /** App CPU time (user + system) per response, µs. */
   cpuUsPerRequest: number;
+  /** The app's event-loop delay during the round: p99 and max, ms. */
+  loopP99Ms: number;
+  loopMaxMs: number;
   non2xx: number;
   failures: number;
 }
@@ -179,6 +192,7 @@ async function round(
   rate = RATE,
 ): Promise<RoundResult> {
   const before = (await server.usage()).cpu;
+  await ask<LoopDelayReport>(server, 'loop'); // resets the child's histogram
   const r = await autocannon({
     url: server.url,
     connections: CONNECTIONS,
@@ -187,9 +201,12 @@ async function round(
     requests: REQUESTS,
     ...(rate > 0 ? { overallRate: rate } : {}),
   });
+  const loop = await ask<LoopDelayReport>(server, 'loop');
   const after = (await server.usage()).cpu;
   const responses = r['2xx'] + r.non2xx;
   return {
+    loopP99Ms: loop.p99Ms,
+    loopMaxMs: loop.maxMs,
     requestsPerSecond: responses / r.duration,
     p50Ms: r.latency.p50,
     p99Ms: r.latency.p99,
@@ -211,6 +228,9 @@ interface ConditionReport {
   p99Ratio: number;
   p99RatioMin: number;
   p99RatioMax: number;
+  /** Median over rounds of the app's event-loop delay p99, and its ratio to the baseline's. */
+  loopP99Ms: number;
+  loopP99Ratio: number;
   /** Median over rounds of req/s ÷ the baseline's in the same round. */
   rpsRatio: number;
   /** Median over rounds of CPU per request ÷ the baseline's in the same round. */
@@ -268,10 +288,16 @@ async function main(): Promise<void> {
   try {
     // Warm-up at full speed (JIT, connection pools), then hold until every notifier has met
     // its receiver's behaviour.
+    const phase = (what: string) =>
+      process.stdout.write(
+        `  ${what} after ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+      );
+    phase(`${servers.length} apps listening`);
     await Promise.all(servers.map((s) => round(s, WARMUP_S, 0)));
     await Promise.all(
       CONDITIONS.map((c, i) => exercised(c, servers[i], receivers[i])),
     );
+    phase('warm-up done, every notifier met its receiver');
     for (let r = 0; r < ROUNDS; r++) {
       // Every app is loaded at the same time: whatever else runs on the machine during this
       // round hits all conditions alike.
@@ -283,7 +309,7 @@ async function main(): Promise<void> {
           );
         rounds[i].push(result);
         process.stdout.write(
-          `  round ${r + 1}/${ROUNDS} ${CONDITIONS[i].name.padEnd(9)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  CPU ${result.cpuUsPerRequest.toFixed(0)} µs/req\n`,
+          `  round ${r + 1}/${ROUNDS} ${CONDITIONS[i].name.padEnd(9)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  CPU ${result.cpuUsPerRequest.toFixed(0)} µs/req  loop p99 ${result.loopP99Ms.toFixed(1)} ms\n`,
         );
       });
     }
@@ -302,6 +328,10 @@ async function main(): Promise<void> {
         p99Ratio: median(p99Ratios),
         p99RatioMin: quantile(p99Ratios, 0),
         p99RatioMax: quantile(p99Ratios, 1),
+        loopP99Ms: median(own.map((x) => x.loopP99Ms)),
+        loopP99Ratio: median(
+          own.map((x, r) => x.loopP99Ms / anchor[r].loopP99Ms),
+        ),
         rpsRatio: median(
           own.map((x, r) => x.requestsPerSecond / anchor[r].requestsPerSecond),
         ),
@@ -331,16 +361,16 @@ async function main(): Promise<void> {
   const lines = [
     '# Request latency while the alert receiver fails',
     '',
-    `Seven copies of one app (Express, nestjs-pino + RfsModule in production mode, four resources, one alert rule \`errorRate > threshold\` over \`*.get\` with a 1 s cooldown, 250 ms evaluation, a \`WebhookAlertNotifier\` with 1 s timeout, 1 retry, maxQueue 200), each in its own child process, get the same traffic: autocannon on 127.0.0.1, ${RATE} req/s per app over ${CONNECTIONS} keep-alive connections, cycling through ${REQUESTS.length} GETs of which 30% are Err not-found (404 problem+json). The rule's condition is the same everywhere; only the alerting differs. ${WARMUP_S} s warm-up at full speed, then each firing condition is held until its notifier has met the receiver (a delivery or a failed attempt), then ${ROUNDS} rounds × ${ROUND_S} s in which **all seven apps are loaded at the same time** (a fixed rate below saturation, so p99 shows stalls of the app's event loop, and whatever else runs on the shared machine hits every condition alike). Ratios are taken within a round; the table shows the median over rounds and the min–max. Whole run: ${seconds.toFixed(0)} s.`,
+    `Seven copies of one app (Express, nestjs-pino + RfsModule in production mode, four resources, one alert rule \`errorRate > threshold\` over \`*.get\` with a 1 s cooldown, 250 ms evaluation, a \`WebhookAlertNotifier\` with 1 s timeout, 1 retry, maxQueue 200), each in its own child process, get the same traffic: autocannon on 127.0.0.1, ${RATE} req/s per app over ${CONNECTIONS} keep-alive connections, cycling through ${REQUESTS.length} GETs of which 30% are Err not-found (404 problem+json). The rule's condition is the same everywhere; only the alerting differs. ${WARMUP_S} s warm-up at full speed, then each firing condition is held until its notifier has met the receiver (a delivery or a failed attempt), then ${ROUNDS} rounds × ${ROUND_S} s in which **all seven apps are loaded at the same time** (a fixed rate below saturation, so p99 shows stalls of the app's event loop, and whatever else runs on the shared machine hits every condition alike). "Event-loop delay" is each app's own \`monitorEventLoopDelay\` p99 during the round: work a notifier did on the loop would show there first. Ratios are taken within a round; the table shows medians over rounds (and the min–max of the p99 ratio). Whole run: ${seconds.toFixed(0)} s.`,
     '',
     `- Date: ${date}`,
     `- Node ${machine.node} on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, ${machine.platform}; load average ${machine.loadAverage} at start (shared machine: compare ratios)`,
     '',
-    '| condition | req/s | p50 | p99 | CPU/req | p99 ÷ baseline (median, min–max) | req/s ÷ baseline | CPU/req ÷ baseline | alert events | failed attempts | dropped |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| condition | req/s | p50 | p99 | CPU/req | event-loop delay p99 | p99 ÷ baseline (median, min–max) | req/s ÷ baseline | CPU/req ÷ baseline | loop delay p99 ÷ baseline | alert events | failed attempts | dropped |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...reports.map(
       (r) =>
-        `| ${r.name}${r.name === ANCHOR ? ' (anchor)' : ''}: ${r.label} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50Ms} ms | ${r.p99Ms} ms | ${r.cpuUsPerRequest.toFixed(0)} µs | ${r.p99Ratio.toFixed(2)} (${r.p99RatioMin.toFixed(2)}–${r.p99RatioMax.toFixed(2)}) | ${r.rpsRatio.toFixed(2)} | ${r.cpuRatio.toFixed(2)} | ${r.alerts.events} | ${r.alerts.failed} | ${r.alerts.dropped} |`,
+        `| ${r.name}${r.name === ANCHOR ? ' (anchor)' : ''}: ${r.label} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50Ms} ms | ${r.p99Ms} ms | ${r.cpuUsPerRequest.toFixed(0)} µs | ${r.loopP99Ms.toFixed(1)} ms | ${r.p99Ratio.toFixed(2)} (${r.p99RatioMin.toFixed(2)}–${r.p99RatioMax.toFixed(2)}) | ${r.rpsRatio.toFixed(2)} | ${r.cpuRatio.toFixed(2)} | ${r.loopP99Ratio.toFixed(2)} | ${r.alerts.events} | ${r.alerts.failed} | ${r.alerts.dropped} |`,
     ),
     '',
     '## Goals',

@@ -16,3 +16,11 @@ export interface AlertsReport {
   failed: number;
   dropped: number;
 }
+
+/** What the child answers to a 'loop' message: its event-loop delay since the last 'loop'. */
+export interface LoopDelayReport {
+  type: 'loop';
+  /** 99th percentile and maximum of the event-loop delay (perf_hooks), ms. */
+  p99Ms: number;
+  maxMs: number;
+}
