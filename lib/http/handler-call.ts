@@ -3,25 +3,22 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { isObservable, lastValueFrom, map, Observable, of } from 'rxjs';
 import type { CorrelationStore } from '../correlation/correlation-context';
-import type { LogResultOperationMetadata } from '../logging/log-result-operation.decorator';
-import type { RouteHandlerClaim } from '../logging/route-handler-claim';
 import type { OperationEvent } from '../operations/operation-event';
 import type { FluxResult } from '../result/flux-result';
 import { runWithAbortSignal } from '../result/mono-result';
 import type { OperationOutcome } from '../result/outcome';
 import { isResult } from '../result/result';
 import { BatchCollector } from './flux-batch';
-import type { FluxResponseOptions } from './flux-response.decorator';
 import {
   type AdapterRequest,
   requestPath,
-  routeTemplate,
   watchClientDisconnect,
 } from './http-response';
 import {
   NDJSON_CONTENT_TYPE,
   type NdjsonListener,
   NdjsonStream,
+  negotiatedFluxOptions,
 } from './ndjson';
 import {
   type Problem,
@@ -29,51 +26,18 @@ import {
   ProblemDetailsFactory,
 } from './problem-details';
 import {
+  PreparedHttpResponse,
+  rememberThrownProblem,
+} from './exception-handoff';
+import {
   CLIENT_CLOSED_REQUEST,
   sharedRequestAbortController,
-} from './http-call';
+} from './request-abort';
 import { isFluxResult, isMonoResult } from './result-kinds';
+import { HttpOperationRecord } from './http-operation-record';
 import type { PipelineRoute } from './route-metadata';
-import { pickRouteTemplate } from './route-template';
-import {
-  type StreamedItemCounts,
-  sseResponse,
-  type SseResponseListener,
-} from './sse-response';
-
-/**
- * A response the handler pipeline prepared for a route whose status differs from the route's
- * own (an Err's problem, a 207 or failed batch). Thrown from the wrapped handler so Nest's
- * exception path hands it to {@link ResultExceptionFilter}, which writes it as is. Deliberately
- * not an `Error`: throwing it captures no stack.
- *
- * @internal shared by the handler pipeline and ResultExceptionFilter
- */
-export class PreparedHttpResponse {
-  constructor(
-    /** HTTP status. */
-    readonly status: number,
-    /** JSON body. */
-    readonly body: unknown,
-    /** Content type of the body. */
-    readonly contentType: string,
-  ) {}
-}
-
-/** Problems computed by the pipeline for errors its handlers threw (the filter reuses them). */
-const thrownProblems = new WeakMap<object, Problem>();
-
-/**
- * The problem the handler pipeline computed for `error` thrown by a route handler, so the
- * exception filter renders the same status without classifying it twice.
- *
- * @internal
- */
-export function handlerThrownProblemOf(error: unknown): Problem | undefined {
-  return typeof error === 'object' && error !== null
-    ? thrownProblems.get(error)
-    : undefined;
-}
+import { pipelineRouteLabel } from './route-template';
+import { type StreamedItemCounts, sseResponse } from './sse-response';
 
 /**
  * What a {@link HandlerCall} asks of the pipeline that wrapped the route (ResultHandlerPipeline).
@@ -90,24 +54,11 @@ export interface HandlerCallOwner {
 }
 
 /** One request through the handler pipeline. */
-export class HandlerCall
-  implements RouteHandlerClaim, NdjsonListener, SseResponseListener
-{
-  readonly start = performance.now();
-  /** {@link RouteHandlerClaim}: the handler's `@LogResultOperation` metadata. */
-  readonly logMetadata: LogResultOperationMetadata | undefined;
-  /** {@link RouteHandlerClaim}: arguments handed over by the decorated handler. */
-  args: readonly unknown[] | undefined = undefined;
-  /** {@link RouteHandlerClaim}: the decorated handler ran (or this call ended). */
-  taken = false;
+export class HandlerCall extends HttpOperationRecord implements NdjsonListener {
   private readonly req?: IncomingMessage;
   private readonly res?: ServerResponse;
   private controller?: AbortController;
   private stopWatch?: () => void;
-  private value: unknown = undefined;
-  private failure: unknown = undefined;
-  private fluxCounts?: StreamedItemCounts;
-  private done = false;
 
   constructor(
     private readonly pipeline: HandlerCallOwner,
@@ -115,7 +66,7 @@ export class HandlerCall
     private readonly store: CorrelationStore | undefined,
     exchange: { req: IncomingMessage; res: ServerResponse } | undefined,
   ) {
-    this.logMetadata = route.log;
+    super(route.operation, route.log);
     this.req = exchange?.req;
     this.res = exchange?.res;
   }
@@ -193,7 +144,7 @@ export class HandlerCall
   }
 
   private ok(value: unknown): unknown {
-    if (this.logMetadata !== undefined) this.value = value;
+    this.keepValue(value);
     this.finish('ok', this.route.status);
     return value;
   }
@@ -224,9 +175,7 @@ export class HandlerCall
       return error;
     }
     const problem = this.problem(error, true);
-    if (typeof error === 'object' && error !== null) {
-      thrownProblems.set(error, problem);
-    }
+    rememberThrownProblem(error, problem);
     this.finish(problem.outcome, problem.status);
     return error;
   }
@@ -245,17 +194,11 @@ export class HandlerCall
     );
   }
 
-  private fluxOptions(): Readonly<FluxResponseOptions> {
-    const flux = this.route.flux;
-    if (flux.mode === 'ndjson') return flux;
-    const accept = this.req?.headers.accept;
-    return typeof accept === 'string' && accept.includes(NDJSON_CONTENT_TYPE)
-      ? { ...flux, mode: 'ndjson' }
-      : flux;
-  }
-
   private flux(flux: FluxResult<unknown, unknown>): unknown {
-    const options = this.fluxOptions();
+    const options = negotiatedFluxOptions(
+      this.route.flux,
+      this.req?.headers.accept,
+    );
     if (options.mode === 'ndjson') {
       this.setHeader('content-type', NDJSON_CONTENT_TYPE);
       this.timing();
@@ -335,20 +278,8 @@ export class HandlerCall
     return sseResponse(source, this.pipeline.problems, counts, this);
   }
 
-  /** {@link SseResponseListener}: the handler's stream failed. */
-  sseFailed(error: unknown): void {
-    this.failure = error;
-    this.finish('defect', this.route.status);
-  }
-
-  /** {@link SseResponseListener}: the handler's stream completed. */
-  sseCompleted(counts: StreamedItemCounts): void {
-    this.finish(counts.err > 0 ? 'err' : 'ok', this.route.status);
-  }
-
-  /** {@link SseResponseListener}: the client went away (or the stream ended). */
-  sseClosed(counts: StreamedItemCounts): void {
-    this.finish(counts.err > 0 ? 'err' : 'ok', this.route.status);
+  protected streamSettled(outcome: OperationOutcome): void {
+    this.finish(outcome, this.route.status);
   }
 
   // Finishing ----------------------------------------------------------------------------
@@ -370,37 +301,20 @@ export class HandlerCall
   private finish(outcome: OperationOutcome, status: number): void {
     if (this.done) return;
     this.done = true;
-    this.taken = true;
     const durationMs = performance.now() - this.start;
     this.timing();
     this.stopWatch?.();
     const req = this.req;
-    this.pipeline.emit({
-      operation: this.route.operation,
-      outcome,
-      durationMs,
-      source: 'http',
-      error: this.failure,
-      flux: this.fluxCounts,
-      correlationId: this.store?.id,
-      log: this.logMetadata?.options,
-      args: this.args,
-      value: this.value,
-      http: {
-        method: req?.method ?? this.route.method,
-        route:
-          (req === undefined
-            ? undefined
-            : (routeTemplate(req as AdapterRequest) ??
-              pickRouteTemplate(
-                this.route.templates ?? [],
-                requestPath(req as AdapterRequest),
-              ))) ??
-          this.route.templates?.[0] ??
-          this.route.template,
+    this.pipeline.emit(
+      this.event(
+        outcome,
+        durationMs,
+        this.store?.id,
+        req?.method ?? this.route.method,
+        pipelineRouteLabel(this.route, req),
         status,
-      },
-    });
+      ),
+    );
   }
 }
 

@@ -7,8 +7,6 @@ import { performance } from 'node:perf_hooks';
 import { Observable, type Subscriber, type Subscription } from 'rxjs';
 import { CorrelationContext } from '../correlation/correlation-context';
 import { correlationStoreOf } from '../correlation/correlation.middleware';
-import type { LogResultOperationMetadata } from '../logging/log-result-operation.decorator';
-import type { RouteHandlerClaim } from '../logging/route-handler-claim';
 import type { OperationEvent } from '../operations/operation-event';
 import type { FluxResult } from '../result/flux-result';
 import { runWithAbortSignal } from '../result/mono-result';
@@ -33,84 +31,17 @@ import {
   PROBLEM_CONTENT_TYPE,
   type ProblemDetailsFactory,
 } from './problem-details';
+import { nestDefaultStatus, stashThrownProblem } from './exception-handoff';
+import { CALL, CLIENT_CLOSED_REQUEST } from './request-abort';
 import { isFluxResult, isMonoResult } from './result-kinds';
+
+import { HttpOperationRecord } from './http-operation-record';
 import type { RfsRouteInfo } from './route-metadata';
-import {
-  type StreamedItemCounts,
-  sseResponse,
-  type SseResponseListener,
-} from './sse-response';
-
-/** Status recorded for a request whose client went away (nginx's "client closed request"). */
-export const CLIENT_CLOSED_REQUEST = 499;
-
-/** @internal Where the request's {@link HttpCall} is kept on the request. */
-export const CALL = Symbol.for('rfs:http-call');
-
-const THROWN = Symbol.for('rfs:http-thrown-problem');
+import { type StreamedItemCounts, sseResponse } from './sse-response';
 
 /** @internal A request ResultInterceptor handles. */
 export interface MarkedRequest extends AdapterRequest {
   [CALL]?: HttpCall;
-  [THROWN]?: { error: unknown; problem: Problem };
-}
-
-/**
- * The problem ResultInterceptor computed for an error thrown by `request`'s handler, so the
- * exception filter renders the same status without classifying the error twice.
- */
-export function thrownProblemOf(
-  request: unknown,
-  error: unknown,
-): Problem | undefined {
-  const stash = (request as MarkedRequest | undefined)?.[THROWN];
-  return stash !== undefined && stash.error === error
-    ? stash.problem
-    : undefined;
-}
-
-/**
- * A signal that aborts when the client of this request disconnects before the response is
- * written. Shares the signal ResultInterceptor gives MonoResults; works without it too.
- */
-export function requestAbortSignal(
-  request: unknown,
-  response: unknown,
-): AbortSignal {
-  const call = (request as MarkedRequest | undefined)?.[CALL];
-  if (call !== undefined) return call.signal;
-  const raw = rawRequestOf(request);
-  const shared = raw?.[REQUEST_SIGNAL];
-  if (shared !== undefined) return shared.signal;
-  const { controller } = watchClientDisconnect(response as AdapterResponse);
-  if (raw !== undefined) raw[REQUEST_SIGNAL] = controller;
-  return controller.signal;
-}
-
-/** Where {@link requestAbortSignal} leaves its controller on the Node request (shared per request). */
-const REQUEST_SIGNAL = Symbol.for('rfs:http-request-signal');
-
-type SignalHolder = { [REQUEST_SIGNAL]?: AbortController };
-
-function rawRequestOf(request: unknown): SignalHolder | undefined {
-  if (typeof request !== 'object' || request === null) return undefined;
-  return ((request as AdapterRequest).raw ?? request) as SignalHolder;
-}
-
-/**
- * The client-disconnect controller already created for this (Express, Fastify or Node) request
- * by {@link requestAbortSignal} or the handler pipeline, or `undefined`; `controller` sets it.
- *
- * @internal shared with the handler pipeline
- */
-export function sharedRequestAbortController(
-  request: unknown,
-  controller?: AbortController,
-): AbortController | undefined {
-  const raw = rawRequestOf(request);
-  if (raw === undefined) return undefined;
-  if (controller !== undefined) raw[REQUEST_SIGNAL] ??= controller;
-  return raw[REQUEST_SIGNAL];
 }
 
 /**
@@ -138,31 +69,19 @@ export interface HttpCallOwner {
  * One request through ResultInterceptor: the Observer of the handler's Observable and the
  * teardown of what it started. One object per request instead of a closure per step.
  */
-export class HttpCall implements RouteHandlerClaim, SseResponseListener {
-  readonly start = performance.now();
-  /** {@link RouteHandlerClaim}: the handler's `@LogResultOperation` metadata. */
-  readonly logMetadata: LogResultOperationMetadata | undefined;
-  /** {@link RouteHandlerClaim}: arguments handed over by the decorated handler. */
-  args: readonly unknown[] | undefined = undefined;
-  /** {@link RouteHandlerClaim}: the decorated handler ran (or this call ended). */
-  taken = false;
-  /** The Ok value, kept only for a `@LogResultOperation` handler (valueType, includeResult). */
-  private value: unknown = undefined;
+export class HttpCall extends HttpOperationRecord {
   private downstream?: Subscriber<unknown>;
   private upstream?: Subscription;
   private work?: Subscription;
   private pending = 0;
   private upstreamComplete = false;
-  private done = false;
   private abortController?: AbortController;
   private closeWatch?: () => void;
   private outcome: OperationOutcome = 'ok';
-  private failure?: unknown;
   private streaming = false;
   private streamEnded = false;
   private durationMs = 0;
   private status?: number;
-  private fluxCounts?: StreamedItemCounts;
 
   constructor(
     readonly owner: HttpCallOwner,
@@ -171,7 +90,7 @@ export class HttpCall implements RouteHandlerClaim, SseResponseListener {
     readonly req: MarkedRequest,
     readonly res: AdapterResponse,
   ) {
-    this.logMetadata = route.log;
+    super(route.operation, route.log);
   }
 
   /** A signal that aborts when the client disconnects (created on first use). */
@@ -220,7 +139,7 @@ export class HttpCall implements RouteHandlerClaim, SseResponseListener {
     if (this.done) return;
     if (isResult(value)) {
       if (value.isOk()) {
-        if (this.logMetadata !== undefined) this.value = value.value;
+        this.keepValue(value.value);
         this.downstream!.next(value.value);
       } else {
         this.downstream!.next(this.errBody(value.error));
@@ -239,7 +158,7 @@ export class HttpCall implements RouteHandlerClaim, SseResponseListener {
       this.flux(value);
       return;
     }
-    if (this.logMetadata !== undefined) this.value = value;
+    this.keepValue(value);
     this.downstream!.next(value);
   }
 
@@ -254,7 +173,7 @@ export class HttpCall implements RouteHandlerClaim, SseResponseListener {
       this.status = CLIENT_CLOSED_REQUEST;
     } else {
       const problem = this.owner.problem(this, error, true);
-      this.req[THROWN] = { error, problem };
+      stashThrownProblem(this.req, error, problem);
       this.outcome = problem.outcome;
       this.status = this.owner.filterRendersErrors
         ? problem.status
@@ -374,27 +293,10 @@ export class HttpCall implements RouteHandlerClaim, SseResponseListener {
     return sseResponse(source, this.owner.problems, counts, this);
   }
 
-  /** {@link SseResponseListener}: the handler's stream failed. */
-  sseFailed(error: unknown): void {
-    this.outcome = 'defect';
-    this.failure = error;
-    this.emitOnce();
-  }
-
-  /** {@link SseResponseListener}: the handler's stream completed. */
-  sseCompleted(counts: StreamedItemCounts): void {
-    if (counts.err > 0) this.outcome = 'err';
-    this.emitOnce();
-  }
-
-  /** {@link SseResponseListener}: the client went away (or the stream ended). */
-  sseClosed(): void {
-    this.emitOnce();
-  }
-
-  private emitOnce(): void {
+  protected streamSettled(outcome: OperationOutcome): void {
     if (this.done) return;
     this.done = true;
+    if (outcome !== 'ok') this.outcome = outcome;
     this.emit();
   }
 
@@ -421,40 +323,19 @@ export class HttpCall implements RouteHandlerClaim, SseResponseListener {
   }
 
   private emit(): void {
-    this.taken = true;
     const req = this.req;
-    const correlationId =
-      CorrelationContext.getId() ?? correlationStoreOf(req)?.id;
     const durationMs =
       this.streaming || this.route.sse
         ? performance.now() - this.start
         : this.durationMs;
-    const event: OperationEvent = {
-      operation: this.route.operation,
-      outcome: this.outcome,
+    const event = this.event(
+      this.outcome,
       durationMs,
-      source: 'http',
-      error: this.failure,
-      flux: this.fluxCounts,
-      correlationId,
-      log: this.logMetadata?.options,
-      args: this.args,
-      value: this.value,
-      http: {
-        method: requestMethod(req),
-        route: routeTemplate(req) ?? this.route.operation,
-        status: this.status ?? rawResponse(this.res).statusCode,
-      },
-    };
+      CorrelationContext.getId() ?? correlationStoreOf(req)?.id,
+      requestMethod(req),
+      routeTemplate(req) ?? this.route.operation,
+      this.status ?? rawResponse(this.res).statusCode,
+    );
     this.owner.emit(this, event);
-  }
-}
-
-function nestDefaultStatus(error: unknown): number {
-  try {
-    const status = (error as { getStatus?: () => unknown }).getStatus?.();
-    return typeof status === 'number' ? status : 500;
-  } catch {
-    return 500;
   }
 }

@@ -3,6 +3,7 @@ import type { Subscription } from 'rxjs';
 import { isResult } from '../result/result';
 import type { ProblemDetailsFactory } from './problem-details';
 import type { FluxResult } from '../result/flux-result';
+import type { FluxResponseOptions } from './flux-response.decorator';
 
 /** Content type of NDJSON responses. */
 export const NDJSON_CONTENT_TYPE = 'application/x-ndjson';
@@ -106,4 +107,20 @@ export class NdjsonStream extends Readable {
     this.push(null);
     this.listener.ndjsonDone({ ok: this.ok, err: this.err }, defect, aborted);
   }
+}
+
+/**
+ * How a FluxResult is answered: the route's `@FluxResponse` options, switched to NDJSON when
+ * the client's `Accept` header asks for it.
+ *
+ * @internal shared by ResultInterceptor and the handler pipeline
+ */
+export function negotiatedFluxOptions(
+  flux: Readonly<FluxResponseOptions>,
+  accept: unknown,
+): Readonly<FluxResponseOptions> {
+  if (flux.mode === 'ndjson') return flux;
+  return typeof accept === 'string' && accept.includes(NDJSON_CONTENT_TYPE)
+    ? { ...flux, mode: 'ndjson' }
+    : flux;
 }

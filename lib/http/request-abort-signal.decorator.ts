@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { requestAbortSignal } from './http-call';
+import { requestAbortSignal } from './request-abort';
 
 function readSignal(_data: unknown, ctx: ExecutionContext): AbortSignal {
   const http = ctx.switchToHttp();

@@ -26,8 +26,11 @@ import {
   PROBLEM_CONTENT_TYPE,
   ProblemDetailsFactory,
 } from './problem-details';
-import { handlerThrownProblemOf, PreparedHttpResponse } from './handler-call';
-import { thrownProblemOf } from './http-call';
+import {
+  handlerThrownProblemOf,
+  PreparedHttpResponse,
+  thrownProblemOf,
+} from './exception-handoff';
 import { describeThrown } from './safe-value';
 
 /**

@@ -31,9 +31,10 @@ import {
   type AdapterResponse,
   requestPath,
 } from './http-response';
-import { NDJSON_CONTENT_TYPE } from './ndjson';
+import { negotiatedFluxOptions } from './ndjson';
 import { type Problem, ProblemDetailsFactory } from './problem-details';
-import { CALL, HttpCall, type MarkedRequest } from './http-call';
+import { HttpCall, type MarkedRequest } from './http-call';
+import { CALL } from './request-abort';
 import {
   isUntracked,
   logMetadataOf,
@@ -49,12 +50,12 @@ export {
   routeOperationName,
 } from './route-metadata';
 export type { RfsRouteInfo } from './route-metadata';
+export { thrownProblemOf } from './exception-handoff';
 export {
   CLIENT_CLOSED_REQUEST,
   requestAbortSignal,
   sharedRequestAbortController,
-  thrownProblemOf,
-} from './http-call';
+} from './request-abort';
 
 /**
  * The Result → HTTP boundary and the one interceptor pass nestjs-rfs adds per request.
@@ -180,13 +181,8 @@ export class ResultInterceptor
     context: ExecutionContext,
     route: RfsRouteInfo,
   ): Readonly<FluxResponseOptions> {
-    if (route.flux.mode === 'ndjson') return route.flux;
     const req = context.switchToHttp().getRequest<AdapterRequest>();
-    const accept = req.headers?.accept;
-    if (typeof accept === 'string' && accept.includes(NDJSON_CONTENT_TYPE)) {
-      return { ...route.flux, mode: 'ndjson' };
-    }
-    return route.flux;
+    return negotiatedFluxOptions(route.flux, req.headers?.accept);
   }
 
   /** The problem for an Err's error (`thrown = false`) or a thrown value (`thrown = true`). */

@@ -10,6 +10,12 @@ import {
 import { addLeadingSlash } from '@nestjs/common/utils/shared.utils';
 import type { ApplicationConfig, ModulesContainer } from '@nestjs/core';
 import { RoutePathFactory } from '@nestjs/core/router/route-path-factory';
+import {
+  type AdapterRequest,
+  requestPath,
+  routeTemplate,
+} from './http-response';
+import type { PipelineRoute } from './route-metadata';
 
 /** A module as the ModulesContainer holds it (only what is read here). */
 interface ModuleLike {
@@ -111,4 +117,23 @@ export function pickRouteTemplate(
   if (templates.length <= 1 || path === undefined) return templates[0];
   for (const t of templates) if (matcherOf(t).test(path)) return t;
   return templates[0];
+}
+
+/**
+ * The route label of a handler-pipeline request: the adapter's own template (Express), else
+ * the registered template the request path matches (Fastify's Node request has none), else
+ * the controller + method path.
+ */
+export function pipelineRouteLabel(
+  route: PipelineRoute,
+  req: object | undefined,
+): string {
+  if (req !== undefined) {
+    const r = req as AdapterRequest;
+    const label =
+      routeTemplate(r) ??
+      pickRouteTemplate(route.templates ?? [], requestPath(r));
+    if (label !== undefined) return label;
+  }
+  return route.templates?.[0] ?? route.template;
 }
