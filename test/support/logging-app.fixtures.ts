@@ -30,6 +30,7 @@ import {
   type Result,
   type RfsModuleOptionsInput,
 } from 'nestjs-rfs';
+import { HTTP_ADAPTERS } from './http-adapters';
 import { localRequest } from './local-request';
 import { type LogLine, MemoryLogStream } from './memory-log.stream';
 
@@ -170,6 +171,23 @@ export function useLoggingApp(
       return port;
     },
   };
+}
+
+/**
+ * Runs `body` once per HTTP adapter and module import order (`Result logging on <adapter>` ›
+ * `with modules imported <order>`), each with its own {@link useLoggingApp}.
+ */
+export function describeEachLoggingApp(
+  body: (running: RunningLoggingApp) => void,
+): void {
+  describe.each(HTTP_ADAPTERS)('Result logging on %s', (_name, makeAdapter) => {
+    describe.each(LOGGING_MODULE_ORDERS)(
+      'with modules imported %s',
+      (order) => {
+        body(useLoggingApp(order, makeAdapter));
+      },
+    );
+  });
 }
 
 /** Status, correlation id header and body of a reply. */
