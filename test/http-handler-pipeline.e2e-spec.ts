@@ -1,6 +1,6 @@
 // `http.pipeline: 'handler'`: what the interceptor-free pipeline adds over the shared e2e suite
-// (test/http.e2e-spec.ts runs every return kind on both pipelines): no interceptor registered,
-// route metadata kept (guards, @HttpCode), non-route calls untouched, prototypes restored on
+// (test/http-{results,thrown,flux,telemetry}.e2e-spec.ts run every return kind on both
+// pipelines): no interceptor registered, route metadata kept (guards, @HttpCode), non-route calls untouched, prototypes restored on
 // close, options validated.
 import {
   type CanActivate,
