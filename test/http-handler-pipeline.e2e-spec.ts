@@ -1,7 +1,7 @@
 // `http.pipeline: 'handler'`: what the interceptor-free pipeline adds over the shared e2e suite
 // (test/http-{results,thrown,flux,telemetry}.e2e-spec.ts run every return kind on both
-// pipelines): no interceptor registered, route metadata kept (guards, @HttpCode), non-route calls untouched, prototypes restored on
-// close, options validated.
+// pipelines): no interceptor registered, route metadata kept (guards, @HttpCode), non-route
+// calls untouched, prototypes restored on close, options validated.
 import {
   type CanActivate,
   Controller,
