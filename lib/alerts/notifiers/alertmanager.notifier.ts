@@ -3,7 +3,7 @@ import { type RfsClock, systemClock } from '../../rfs.clock';
 import { requireAlertDuration } from '../alert-duration';
 import type { AlertEvent } from '../alert-event';
 import type { AlertNotifier } from './alert-notifier';
-import { postAlertJson, preloadFetch, requireHttpUrl } from './http-delivery';
+import { postAlertJson, requireHttpUrl } from './http-delivery';
 
 /** Options of {@link AlertmanagerNotifier}. */
 export interface AlertmanagerNotifierOptions {
@@ -78,7 +78,6 @@ export class AlertmanagerNotifier implements AlertNotifier {
     this.clock = options.clock ?? systemClock;
     this.maxQueue = options.maxQueue;
     this.name = options.name ?? 'alertmanager';
-    preloadFetch();
   }
 
   /** Alerts this notifier keeps re-sending (firing, not yet resolved). */

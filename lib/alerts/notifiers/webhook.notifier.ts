@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AlertEvent } from '../alert-event';
 import { AlertDeliveryError, type AlertNotifier } from './alert-notifier';
 import { backoffDelayMs, unrefDelay } from './backoff';
-import { postAlertJson, preloadFetch, requireHttpUrl } from './http-delivery';
+import { postAlertJson, requireHttpUrl } from './http-delivery';
 
 /** Options of {@link WebhookAlertNotifier}. */
 export interface WebhookAlertNotifierOptions {
@@ -67,7 +67,6 @@ export class WebhookAlertNotifier implements AlertNotifier {
     this.retryBaseMs = positive('retryBaseMs', options.retryBaseMs, 200);
     this.maxQueue = options.maxQueue;
     this.name = options.name ?? 'webhook';
-    preloadFetch();
   }
 
   /** Delivers one batch; rejects with {@link AlertDeliveryError} when every attempt failed. */
