@@ -7,6 +7,7 @@
 import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PinoLogger } from 'nestjs-pino';
 import pino from 'pino';
 import { CorrelationContext } from '../../lib/correlation/correlation-context';
 import { LogResultOperation } from '../../lib/logging/log-result-operation.decorator';
@@ -29,13 +30,18 @@ const settings = {
   logging: {},
 } as const;
 
-function hubWith(logger: pino.Logger): OperationHub {
+function hubWith(logger: pino.Logger | PinoLogger): OperationHub {
   const hub = new OperationHub();
   hub.addListener(new ResultLogger(logger, settings));
   return hub;
 }
 const writtenHub = hubWith(infoLogger);
 const belowLevelHub = hubWith(warnLogger);
+// What RfsModule uses in an app: nestjs-pino's PinoLogger, whose logger is the request's logger
+// inside a request, so the Result logger asks for the level on every call.
+const belowLevelNestjsPinoHub = hubWith(
+  new PinoLogger({ pinoHttp: { logger: warnLogger } }),
+);
 
 class Orders {
   async plain(n: number): Promise<Result<number, string>> {
@@ -108,6 +114,8 @@ const FLOOR = 'timing + one .then (floor)';
 const ONE_THEN = 'one .then, no timing';
 const TWO_CLOCKS = 'two clock reads, no .then';
 const DECORATED_BELOW = '@LogResultOperation (below level)';
+const DECORATED_BELOW_NESTJS_PINO =
+  '@LogResultOperation (below level, nestjs-pino PinoLogger)';
 const BELOW = 'Ok line below level';
 const ANCHOR_WRITTEN = 'pino line + timing (by hand)';
 
@@ -172,6 +180,10 @@ function run(): Promise<SuiteReport> {
           OperationHub.setCurrent(belowLevelHub);
           return orders.decorated(next());
         },
+        [DECORATED_BELOW_NESTJS_PINO]: () => {
+          OperationHub.setCurrent(belowLevelNestjsPinoHub);
+          return orders.decorated(next());
+        },
       },
     },
   });
@@ -195,6 +207,7 @@ function recordOverhead(report: SuiteReport): void {
   const goalNs = 300;
   const met = overheadNs <= goalNs;
   const overFloorNs = overheadNs - floorNs;
+  const nestjsPinoNs = ns(DECORATED_BELOW_NESTJS_PINO) - base;
   const f = (x: number): string => `${x.toFixed(0)} ns`;
   const text = [
     `Overhead with Ok lines below the level (time per call minus the undecorated call's ${f(base)}):`,
@@ -207,8 +220,9 @@ function recordOverhead(report: SuiteReport): void {
     `| … one .then alone (one promise + its reaction, async hooks on) | ${thenNs.toFixed(0)} |`,
     `| … two clock reads alone | ${clocksNs.toFixed(0)} |`,
     `| @LogResultOperation minus the floor | ${overFloorNs.toFixed(0)} |`,
+    `| @LogResultOperation on nestjs-pino's PinoLogger (level asked per call) | ${nestjsPinoNs.toFixed(0)} |`,
     '',
-    `Below the level the decorator adds one promise (its \`.then\`) and two clock reads (the end read decides \`slow\`, default slowMs 1000), builds no event unless a listener wants Ok events (metrics do), and still logs Err lines and defects.${floorNs > goalNs ? ` The floor itself is over the ${goalNs} ns goal in this run, so no observer that times the call and waits for its promise could meet it.` : ''} Each clock read (\`performance.now()\`) is a call into Node's C++ binding, ~45–50 ns here. Seed's claim to beat: < 2 ms per operation.`,
+    `Below the level the decorator adds one promise (its \`.then\`) and two clock reads (the end read decides \`slow\`, default slowMs 1000), builds no event unless a listener wants Ok events (metrics do), and still logs Err lines and defects.${floorNs > goalNs ? ` The floor itself is over the ${goalNs} ns goal in this run, so no observer that times the call and waits for its promise could meet it.` : ''} Each clock read (\`performance.now()\`) is a call into Node's C++ binding, ~45–50 ns here. The goal is absolute while this shared 2-core machine slows down as a whole under other load (the undecorated call took 200–440 ns across runs) and every difference scales with it: judge the decorator against the floor measured in the same run. Seed's claim to beat: < 2 ms per operation.`,
   ].join('\n');
   console.log(text);
   const dir = join(__dirname, '..', 'results');
@@ -227,6 +241,7 @@ function recordOverhead(report: SuiteReport): void {
       oneThenNs: thenNs,
       twoClockReadsNs: clocksNs,
       overFloorNs,
+      nestjsPinoOverheadNs: nestjsPinoNs,
     };
     writeFileSync(jsonPath, `${JSON.stringify(json, null, 2)}\n`);
     const mdPath = join(dir, 'logging.md');

@@ -1,7 +1,7 @@
 import type { OperationLogOptions } from '../operations/operation-event';
 import { OperationHub } from '../operations/operation-hub';
 import { PINO_LEVELS } from './log-levels';
-import type { LoggingOptions, RfsLogLevel } from './logging.options';
+import type { LoggingOptions } from './logging.options';
 import type { PinoLoggerLike } from './pino-logger.source';
 
 /**
@@ -16,17 +16,17 @@ export function okLineThresholdMs(
   logger: PinoLoggerLike,
 ): number {
   if (options === undefined || log?.silent) return Infinity;
+  // read once: with nestjs-pino this runs per call, on the request's logger
+  const values = logger.levels.values;
+  const current = logger.levelVal;
   const level = log?.level ?? options.level;
-  if (isEnabled(logger, level)) return -Infinity;
-  const slowLevel = PINO_LEVELS[level] < PINO_LEVELS.warn ? 'warn' : level;
-  return isEnabled(logger, slowLevel)
+  const v = values[level];
+  if (v !== undefined && v >= current) return -Infinity;
+  // a slow Ok line is written at `warn` at least
+  const slow = PINO_LEVELS[level] < PINO_LEVELS.warn ? values.warn : v;
+  return slow !== undefined && slow >= current
     ? (log?.slowMs ?? options.slowMs)
     : Infinity;
-}
-
-function isEnabled(logger: PinoLoggerLike, level: RfsLogLevel): boolean {
-  const v = logger.levels.values[level];
-  return v !== undefined && v >= logger.levelVal;
 }
 
 const watched = new WeakSet<object>();
