@@ -32,6 +32,7 @@ import { correlationProviders } from './correlation/correlation.providers';
 import { httpProviders } from './http/http.providers';
 import { ResultHandlerPipeline } from './http/result-handler.pipeline';
 import { loggingProviders } from './logging/logging.providers';
+import { RfsPinoHttpBinding } from './logging/rfs-pino-http-binding';
 import { metricsProviders } from './metrics/metrics.providers';
 import {
   dashboardControllers,
@@ -55,6 +56,7 @@ const RFS_PROVIDERS: Provider[] = [
   ...correlationProviders,
   ...httpProviders,
   ...loggingProviders,
+  RfsPinoHttpBinding,
   ...metricsProviders,
   ...alertsProviders,
   ...dashboardProviders,

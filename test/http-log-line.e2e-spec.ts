@@ -236,3 +236,69 @@ describe.each(HTTP_ADAPTERS)(
     });
   },
 );
+
+describe.each(HTTP_ADAPTERS)(
+  'two applications in one process on %s',
+  (_name, makeAdapter) => {
+    /** pino-http mounted before the correlation middleware: its request id is resolved early. */
+    async function start(
+      stream: MemoryLogStream,
+      headers: string[] | undefined,
+    ): Promise<{ app: INestApplication; port: number }> {
+      @Module({
+        imports: [
+          LoggerModule.forRoot({
+            pinoHttp: [rfsPinoHttp({ level: 'info' }), stream],
+          }),
+          RfsModule.forRoot({
+            serviceName: 'two-apps',
+            correlation: headers ? { headers } : {},
+            metrics: false,
+            alerts: false,
+            dashboard: false,
+          }),
+        ],
+        controllers: [LineController],
+      })
+      class TwoAppsModule {}
+      __resetOutOfContextForTests();
+      const app = await NestFactory.create(TwoAppsModule, makeAdapter(), {
+        logger: false,
+      });
+      await app.listen(0, '127.0.0.1');
+      return {
+        app,
+        port: (app.getHttpServer().address() as AddressInfo).port,
+      };
+    }
+
+    it("each keeps its own correlation headers for pino-http's request id", async () => {
+      const streamA = new MemoryLogStream();
+      const streamB = new MemoryLogStream();
+      // A reads only `x-tenant-request`; B (started last) the default headers
+      const a = await start(streamA, ['x-tenant-request']);
+      const b = await start(streamB, undefined);
+      try {
+        const ra = await localRequest(a.port, '/line/ok/1', {
+          headers: { 'x-tenant-request': 'from-a-1' },
+        });
+        const rb = await localRequest(b.port, '/line/ok/2', {
+          headers: { 'x-correlation-id': 'from-b-1' },
+        });
+        expect(ra.headers['x-correlation-id']).toBe('from-a-1');
+        expect(rb.headers['x-correlation-id']).toBe('from-b-1');
+        for (const [stream, id] of [
+          [streamA, 'from-a-1'],
+          [streamB, 'from-b-1'],
+        ] as const) {
+          const lines = await linesOf(stream, id, 2);
+          const completed = lines.find((l) => l.msg === 'request completed');
+          expect((completed?.req as { id?: unknown } | undefined)?.id).toBe(id);
+        }
+      } finally {
+        await a.app.close();
+        await b.app.close();
+      }
+    });
+  },
+);

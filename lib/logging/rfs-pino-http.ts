@@ -27,6 +27,15 @@ interface PinoRuntime {
   redactor: LogRedactor;
 }
 
+/** The runtime of one `rfsPinoHttp()` options object, once its application bound it. */
+interface BoundRuntime extends PinoRuntime {
+  bound: boolean;
+}
+
+/** Where `rfsPinoHttp()` keeps its own runtime on the options it returns (not enumerable). */
+const RUNTIME = Symbol.for('rfs:pino-http-runtime');
+
+/** The fallback for options no application bound (built before RfsModule, or bound elsewhere). */
 const runtime: PinoRuntime = {
   resolver: undefined,
   redactor: new LogRedactor(new LoggingOptions().redact),
@@ -46,22 +55,51 @@ export function configureRfsPinoRuntime(
 }
 
 /**
+ * @internal Binds the `rfsPinoHttp()` options found in nestjs-pino's `params` (the `pinoHttp`
+ * object, or the first element of `[options, stream]`) to one application's correlation
+ * resolver and redactor, so two applications in one process each keep their own rules.
+ * Returns whether such options were found.
+ */
+export function bindRfsPinoRuntime(
+  params: unknown,
+  resolver: CorrelationIdResolver | undefined,
+  redactor: LogRedactor,
+): boolean {
+  const pinoHttp = (params as { pinoHttp?: unknown } | undefined)?.pinoHttp;
+  const options: unknown = Array.isArray(pinoHttp) ? pinoHttp[0] : pinoHttp;
+  if (typeof options !== 'object' || options === null) return false;
+  const local = (options as { [RUNTIME]?: BoundRuntime })[RUNTIME];
+  if (local === undefined) return false;
+  local.resolver = resolver;
+  local.redactor = redactor;
+  local.bound = true;
+  return true;
+}
+
+function runtimeOf(local: BoundRuntime | undefined): PinoRuntime {
+  return local?.bound === true ? local : runtime;
+}
+
+/**
  * The correlation id of `req` (Express request, or the raw request on Fastify), whatever the
  * order of pino-http and the correlation middleware:
  * - correlation middleware first: the active context's id;
  * - pino-http first: the id is resolved here from the headers with the same rules, and written
  *   to the first configured correlation header so the middleware that runs next adopts it.
  */
-export function correlationIdOfRequest(req: unknown): string | undefined {
+export function correlationIdOfRequest(
+  req: unknown,
+  rt: PinoRuntime = runtime,
+): string | undefined {
   try {
-    return resolveRequestId(req);
+    return resolveRequestId(req, rt);
   } catch {
     // a request we cannot read: pino-http falls back to its own id
     return undefined;
   }
 }
 
-function resolveRequestId(req: unknown): string | undefined {
+function resolveRequestId(req: unknown, rt: PinoRuntime): string | undefined {
   const active = CorrelationContext.storage.getStore();
   if (active !== undefined) return active.id;
   if (typeof req !== 'object' || req === null) return undefined;
@@ -70,11 +108,11 @@ function resolveRequestId(req: unknown): string | undefined {
   const r = req as RequestLike;
   const early = r[EARLY_ID];
   if (early !== undefined) return early;
-  const resolver = runtime.resolver ?? defaultResolver;
+  const resolver = rt.resolver ?? defaultResolver;
   const headers = r.headers ?? {};
   const id = resolver.fromHeaders(headers).id;
   const first = resolver.headerNames()[0];
-  if (first !== undefined && runtime.resolver !== undefined) {
+  if (first !== undefined && rt.resolver !== undefined) {
     try {
       headers[first] = id;
     } catch {
@@ -86,21 +124,27 @@ function resolveRequestId(req: unknown): string | undefined {
 }
 
 /** Fields pino's `mixin` adds to every line: the correlation id and request-scoped fields. */
-export function rfsLogMixin(mergeObject?: object): Record<string, unknown> {
+export function rfsLogMixin(
+  mergeObject?: object,
+  rt: PinoRuntime = runtime,
+): Record<string, unknown> {
   try {
-    return mixinFields(mergeObject);
+    return mixinFields(mergeObject, rt);
   } catch {
     // pino calls the mixin on every line: it must never make a log call throw
     return {};
   }
 }
 
-function mixinFields(mergeObject: object | undefined): Record<string, unknown> {
+function mixinFields(
+  mergeObject: object | undefined,
+  rt: PinoRuntime,
+): Record<string, unknown> {
   const store = CorrelationContext.storage.getStore();
   if (store !== undefined) {
     const out: Record<string, unknown> = { correlationId: store.id };
     if (store.fields.size > 0) {
-      const redactor = runtime.redactor;
+      const redactor = rt.redactor;
       for (const [k, v] of store.fields)
         out[k] = redactor.isRedactedKey(k) ? '[Redacted]' : v;
     }
@@ -149,32 +193,43 @@ export function rfsPinoHttp<O extends PinoHttpOptions>(
   const userMixin = base.mixin;
   const userGenReqId = base.genReqId;
   const userReq = base.serializers?.req as ReqSerializer | undefined;
+  // bound to its application's resolver and redactor at init (bindRfsPinoRuntime)
+  const local: BoundRuntime = {
+    resolver: undefined,
+    redactor: runtime.redactor,
+    bound: false,
+  };
   const genReqId: NonNullable<PinoHttpOptions['genReqId']> = (req, res) =>
-    correlationIdOfRequest(req) ??
+    correlationIdOfRequest(req, runtimeOf(local)) ??
     (userGenReqId ? userGenReqId(req, res) : CorrelationContext.getId()) ??
     defaultResolver.generate();
   const mixin: NonNullable<PinoHttpOptions['mixin']> = userMixin
     ? (obj, level, logger) => ({
         ...userMixin(obj, level, logger),
-        ...rfsLogMixin(obj),
+        ...rfsLogMixin(obj, runtimeOf(local)),
       })
-    : (obj) => rfsLogMixin(obj);
+    : (obj) => rfsLogMixin(obj, runtimeOf(local));
   // On Fastify, middie sets `req.id` (Fastify's own id) before pino-http runs, so genReqId is
   // never called: the serializer puts the correlation id in its place.
   const reqSerializer: ReqSerializer = (req) => {
     const raw = req.raw as IncomingMessage | undefined;
-    const id = raw !== undefined ? correlationIdOfRequest(raw) : undefined;
+    const id =
+      raw !== undefined
+        ? correlationIdOfRequest(raw, runtimeOf(local))
+        : undefined;
     if (id !== undefined) {
       req.id = id;
       (raw as RequestLike).id = id;
     }
     return userReq ? userReq(req) : req;
   };
-  return {
+  const out = {
     ...base,
     ...(settings.resultLine === 'merge' ? mergedLineOptions(base) : {}),
     genReqId,
     mixin,
     serializers: { ...base.serializers, req: reqSerializer },
   };
+  Object.defineProperty(out, RUNTIME, { value: local, enumerable: false });
+  return out;
 }
