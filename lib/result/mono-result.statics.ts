@@ -2,7 +2,7 @@
 // MonoResult extends (static methods are inherited), so each side stays one file.
 // import cycle with mono-result.ts: MonoResult is only read at call time, never at load time.
 import type { Observable } from 'rxjs';
-import type { Result } from './result';
+import { Err as ErrResult, Ok as OkResult, type Result } from './result';
 import { MonoResult } from './mono-result';
 import {
   CUSTOM_METAS,
@@ -193,4 +193,19 @@ export abstract class MonoResultStatics {
       MonoErrType<M[number]>[]
     >;
   }
+}
+
+/**
+ * Keeps one MonoResult, Ok and Err alive for the life of the process, on the class itself.
+ * V8 holds the shapes (maps) of a class's instances only weakly: when a full GC finds none
+ * alive — say, between two bursts of requests — it frees their shapes, and every function
+ * optimized for them (the whole run loop) deoptimizes and has to warm up again.
+ * Called once, when mono-result.ts has defined the class (run-loop bindings may still be
+ * loading then, so this uses none of them).
+ */
+export function anchorShapes(cls: typeof MonoResult): void {
+  (cls as unknown as Record<symbol, unknown>)[Symbol('shape anchors')] = [
+    new cls(undefined, () => undefined, undefined as never),
+    ...[0, 0.5, '', {}].flatMap((v) => [new OkResult(v), new ErrResult(v)]),
+  ];
 }

@@ -46,7 +46,7 @@ import {
 } from './mono-result.operators';
 import { runObservable } from './mono-result.sources';
 import { runWithSignal } from './mono-result.signal-run';
-import { MonoResultStatics } from './mono-result.statics';
+import { MonoResultStatics, anchorShapes } from './mono-result.statics';
 
 // The MonoResult class: its operators and runs. Its parts live beside it, one concern per
 // file: constructors and combinators (mono-result.statics.ts, inherited), the run loop
@@ -345,3 +345,5 @@ export class MonoResult<T, E = never>
     );
   }
 }
+
+anchorShapes(MonoResult);
