@@ -33,11 +33,11 @@ export function operationClock(): number {
 
 /**
  * What a `@LogResultOperation` wrapper needs per call, built once at decoration time, plus the
- * hub's cached answer to "which `ok` events does any listener want" (re-asked when the hub,
- * its listeners or a logger's level change: {@link OperationHub.version}).
+ * current hub's cached answer to "which `ok` events does any listener want" (re-asked when the
+ * current hub, its listeners or a logger's level change: {@link OperationHub.version}). Holds
+ * no reference to a hub.
  */
 export class OperationSpec {
-  private hub: OperationHub | undefined = undefined;
   private version = -1;
   private okAfter = -Infinity;
   private perCall = false;
@@ -50,16 +50,19 @@ export class OperationSpec {
 
   /** The duration an `ok` event must exceed for a listener of `hub` to want it. */
   okAfterMs(hub: OperationHub): number {
-    if (hub === this.hub && this.version === OperationHub.version) {
-      return this.perCall
-        ? hub.okEventThresholdMs(this.operation, this.log)
-        : this.okAfter;
+    // a call that outlived its hub (module closed or replaced meanwhile): ask, don't cache
+    if (hub !== OperationHub.current())
+      return hub.okEventThresholdMs(this.operation, this.log);
+    // setCurrent bumps the version, so a matching version was computed for this hub
+    if (this.version !== OperationHub.version) {
+      this.version = OperationHub.version;
+      this.perCall = hub.okEventThresholdPerCall;
+      this.okAfter = hub.okEventThresholdMs(this.operation, this.log);
+      return this.okAfter;
     }
-    this.hub = hub;
-    this.version = OperationHub.version;
-    this.perCall = hub.okEventThresholdPerCall;
-    this.okAfter = hub.okEventThresholdMs(this.operation, this.log);
-    return this.okAfter;
+    return this.perCall
+      ? hub.okEventThresholdMs(this.operation, this.log)
+      : this.okAfter;
   }
 }
 
