@@ -183,6 +183,8 @@ interface RoundResult {
   loopMaxMs: number;
   non2xx: number;
   failures: number;
+  /** Every response's latency, ms (pooled over rounds for the p99; not written to the JSON). */
+  latencies: number[];
 }
 
 /** One autocannon run at a fixed rate (`rate` req/s; 0: as fast as `CONNECTIONS` allow). */
@@ -193,13 +195,20 @@ async function round(
 ): Promise<RoundResult> {
   const before = (await server.usage()).cpu;
   await ask<LoopDelayReport>(server, 'loop'); // resets the child's histogram
-  const r = await autocannon({
-    url: server.url,
-    connections: CONNECTIONS,
-    duration: seconds,
-    pipelining: 1,
-    requests: REQUESTS,
-    ...(rate > 0 ? { overallRate: rate } : {}),
+  const latencies: number[] = [];
+  const r = await new Promise<autocannon.Result>((resolve, reject) => {
+    const run = autocannon(
+      {
+        url: server.url,
+        connections: CONNECTIONS,
+        duration: seconds,
+        pipelining: 1,
+        requests: REQUESTS,
+        ...(rate > 0 ? { overallRate: rate } : {}),
+      },
+      (err, result) => (err ? reject(err) : resolve(result)),
+    );
+    run.on('response', (_client, _status, _bytes, ms) => latencies.push(ms));
   });
   const loop = await ask<LoopDelayReport>(server, 'loop');
   const after = (await server.usage()).cpu;
@@ -208,12 +217,13 @@ async function round(
     loopP99Ms: loop.p99Ms,
     loopMaxMs: loop.maxMs,
     requestsPerSecond: responses / r.duration,
-    p50Ms: r.latency.p50,
-    p99Ms: r.latency.p99,
+    p50Ms: quantile(latencies, 0.5),
+    p99Ms: quantile(latencies, 0.99),
     cpuUsPerRequest:
       (after.user + after.system - before.user - before.system) / responses,
     non2xx: r.non2xx,
     failures: r.errors + r.timeouts,
+    latencies,
   };
 }
 
@@ -224,10 +234,14 @@ interface ConditionReport {
   p50Ms: number;
   p99Ms: number;
   cpuUsPerRequest: number;
-  /** Median, min and max over rounds of p99 ÷ the baseline's p99 in the same round. */
+  /** Requests measured (all rounds); p50Ms and p99Ms are over all of them. */
+  requests: number;
+  /** p99 over all rounds ÷ the baseline's (every app was loaded at the same time). */
   p99Ratio: number;
-  p99RatioMin: number;
-  p99RatioMax: number;
+  /** Median, min and max over rounds of p99 ÷ the baseline's p99 in the same round. */
+  roundP99Ratio: number;
+  roundP99RatioMin: number;
+  roundP99RatioMax: number;
   /** Median over rounds of the app's event-loop delay p99, and its ratio to the baseline's. */
   loopP99Ms: number;
   loopP99Ratio: number;
@@ -240,7 +254,7 @@ interface ConditionReport {
   /** The alert pipeline at the end of the run. */
   alerts: AlertsReport;
   receiverRequests: number;
-  rounds: RoundResult[];
+  rounds: Omit<RoundResult, 'latencies'>[];
 }
 
 /** Waits (bounded) until the notifier has met its receiver's behaviour. */
@@ -309,7 +323,7 @@ async function main(): Promise<void> {
           );
         rounds[i].push(result);
         process.stdout.write(
-          `  round ${r + 1}/${ROUNDS} ${CONDITIONS[i].name.padEnd(9)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  CPU ${result.cpuUsPerRequest.toFixed(0)} µs/req  loop p99 ${result.loopP99Ms.toFixed(1)} ms\n`,
+          `  round ${r + 1}/${ROUNDS} ${CONDITIONS[i].name.padEnd(9)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms.toFixed(1)} ms  p99 ${result.p99Ms.toFixed(1)} ms  CPU ${result.cpuUsPerRequest.toFixed(0)} µs/req  loop p99 ${result.loopP99Ms.toFixed(1)} ms\n`,
         );
       });
     }
@@ -317,17 +331,21 @@ async function main(): Promise<void> {
     for (let i = 0; i < CONDITIONS.length; i++) {
       const own = rounds[i];
       const p99Ratios = own.map((x, r) => x.p99Ms / anchor[r].p99Ms);
+      const all = own.flatMap((x) => x.latencies);
+      const anchorAll = anchor.flatMap((x) => x.latencies);
       const total = own.reduce((s, x) => s + x.requestsPerSecond * ROUND_S, 0);
       reports.push({
         name: CONDITIONS[i].name,
         label: CONDITIONS[i].label,
         requestsPerSecond: median(own.map((x) => x.requestsPerSecond)),
-        p50Ms: median(own.map((x) => x.p50Ms)),
-        p99Ms: median(own.map((x) => x.p99Ms)),
+        requests: all.length,
+        p50Ms: quantile(all, 0.5),
+        p99Ms: quantile(all, 0.99),
+        p99Ratio: quantile(all, 0.99) / quantile(anchorAll, 0.99),
+        roundP99Ratio: median(p99Ratios),
+        roundP99RatioMin: quantile(p99Ratios, 0),
+        roundP99RatioMax: quantile(p99Ratios, 1),
         cpuUsPerRequest: median(own.map((x) => x.cpuUsPerRequest)),
-        p99Ratio: median(p99Ratios),
-        p99RatioMin: quantile(p99Ratios, 0),
-        p99RatioMax: quantile(p99Ratios, 1),
         loopP99Ms: median(own.map((x) => x.loopP99Ms)),
         loopP99Ratio: median(
           own.map((x, r) => x.loopP99Ms / anchor[r].loopP99Ms),
@@ -341,7 +359,7 @@ async function main(): Promise<void> {
         errorShare: own.reduce((s, x) => s + x.non2xx, 0) / total,
         alerts: await alertsOf(servers[i]),
         receiverRequests: receivers[i].requests,
-        rounds: own,
+        rounds: own.map(({ latencies: _, ...rest }) => rest),
       });
     }
   } finally {
@@ -361,16 +379,16 @@ async function main(): Promise<void> {
   const lines = [
     '# Request latency while the alert receiver fails',
     '',
-    `Seven copies of one app (Express, nestjs-pino + RfsModule in production mode, four resources, one alert rule \`errorRate > threshold\` over \`*.get\` with a 1 s cooldown, 250 ms evaluation, a \`WebhookAlertNotifier\` with 1 s timeout, 1 retry, maxQueue 200), each in its own child process, get the same traffic: autocannon on 127.0.0.1, ${RATE} req/s per app over ${CONNECTIONS} keep-alive connections, cycling through ${REQUESTS.length} GETs of which 30% are Err not-found (404 problem+json). The rule's condition is the same everywhere; only the alerting differs. ${WARMUP_S} s warm-up at full speed, then each firing condition is held until its notifier has met the receiver (a delivery or a failed attempt), then ${ROUNDS} rounds × ${ROUND_S} s in which **all seven apps are loaded at the same time** (a fixed rate below saturation, so p99 shows stalls of the app's event loop, and whatever else runs on the shared machine hits every condition alike). "Event-loop delay" is each app's own \`monitorEventLoopDelay\` p99 during the round: work a notifier did on the loop would show there first. Ratios are taken within a round; the table shows medians over rounds (and the min–max of the p99 ratio). Whole run: ${seconds.toFixed(0)} s.`,
+    `Seven copies of one app (Express, nestjs-pino + RfsModule in production mode, four resources, one alert rule \`errorRate > threshold\` over \`*.get\` with a 1 s cooldown, 250 ms evaluation, a \`WebhookAlertNotifier\` with 1 s timeout, 1 retry, maxQueue 200), each in its own child process, get the same traffic: autocannon on 127.0.0.1, ${RATE} req/s per app over ${CONNECTIONS} keep-alive connections, cycling through ${REQUESTS.length} GETs of which 30% are Err not-found (404 problem+json). The rule's condition is the same everywhere; only the alerting differs. ${WARMUP_S} s warm-up at full speed, then each firing condition is held until its notifier has met the receiver (a delivery or a failed attempt), then ${ROUNDS} rounds × ${ROUND_S} s in which **all seven apps are loaded at the same time** (a fixed rate below saturation, so p99 shows stalls of the app's event loop, and whatever else runs on the shared machine hits every condition alike). "Event-loop delay" is each app's own \`monitorEventLoopDelay\` p99 during the round: work a notifier did on the loop would show there first. p50 and p99 are over every request of all rounds (${RATE * ROUND_S * ROUNDS} per app: as all apps ran at the same time, pooling is as fair as pairing rounds, and a p99 over ~100 requests of one round is mostly its slowest request); the per-round ratios show the spread. req/s, CPU/req and event-loop delay are medians over rounds. Whole run: ${seconds.toFixed(0)} s.`,
     '',
     `- Date: ${date}`,
     `- Node ${machine.node} on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, ${machine.platform}; load average ${machine.loadAverage} at start (shared machine: compare ratios)`,
     '',
-    '| condition | req/s | p50 | p99 | CPU/req | event-loop delay p99 | p99 ÷ baseline (median, min–max) | req/s ÷ baseline | CPU/req ÷ baseline | loop delay p99 ÷ baseline | alert events | failed attempts | dropped |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| condition | req/s | p50 | p99 | CPU/req | event-loop delay p99 | p99 ÷ baseline | per-round p99 ÷ baseline: median (min–max) | req/s ÷ baseline | CPU/req ÷ baseline | loop delay p99 ÷ baseline | alert events | failed attempts | dropped |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...reports.map(
       (r) =>
-        `| ${r.name}${r.name === ANCHOR ? ' (anchor)' : ''}: ${r.label} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50Ms} ms | ${r.p99Ms} ms | ${r.cpuUsPerRequest.toFixed(0)} µs | ${r.loopP99Ms.toFixed(1)} ms | ${r.p99Ratio.toFixed(2)} (${r.p99RatioMin.toFixed(2)}–${r.p99RatioMax.toFixed(2)}) | ${r.rpsRatio.toFixed(2)} | ${r.cpuRatio.toFixed(2)} | ${r.loopP99Ratio.toFixed(2)} | ${r.alerts.events} | ${r.alerts.failed} | ${r.alerts.dropped} |`,
+        `| ${r.name}${r.name === ANCHOR ? ' (anchor)' : ''}: ${r.label} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50Ms.toFixed(1)} ms | ${r.p99Ms.toFixed(1)} ms | ${r.cpuUsPerRequest.toFixed(0)} µs | ${r.loopP99Ms.toFixed(1)} ms | **${r.p99Ratio.toFixed(2)}** | ${r.roundP99Ratio.toFixed(2)} (${r.roundP99RatioMin.toFixed(2)}–${r.roundP99RatioMax.toFixed(2)}) | ${r.rpsRatio.toFixed(2)} | ${r.cpuRatio.toFixed(2)} | ${r.loopP99Ratio.toFixed(2)} | ${r.alerts.events} | ${r.alerts.failed} | ${r.alerts.dropped} |`,
     ),
     '',
     '## Goals',
