@@ -1,3 +1,5 @@
+import { RfsError } from './rfs.error';
+import { ErrorCode } from './error-code';
 import { err, ok, type Result } from './result';
 import { MonoResult } from './mono-result';
 
@@ -208,218 +210,61 @@ describe('MonoResult cancellation', () => {
   });
 });
 
-describe('MonoResult.cache', () => {
-  it('100 concurrent awaits run the source once', async () => {
-    let release!: () => void;
-    const thunk = jest.fn(
-      () => new Promise<number>((r) => (release = () => r(42))),
-    );
-    const cached = MonoResult.fromPromise(thunk, String).cache();
-    const runs = Array.from({ length: 100 }, () => cached.run());
-    release();
-    const results = await Promise.all(runs);
-    expect(thunk).toHaveBeenCalledTimes(1);
-    expect(results.every((r) => r.isOk() && r.value === 42)).toBe(true);
-    expect(await cached).toEqual(ok(42));
-    expect(thunk).toHaveBeenCalledTimes(1);
-  });
+describe('MonoResult timeout', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
 
-  it('keeps an Err for the TTL, then runs again', async () => {
-    jest.useFakeTimers({ now: 0 });
-    try {
-      let calls = 0;
-      const thunk = jest.fn(async (): Promise<Result<number, string>> =>
-        err(`e${++calls}`),
-      );
-      const cached = MonoResult.fromAsync(thunk).cache({ ttlMs: 1_000 });
-      expect(await cached).toEqual(err('e1'));
-      jest.advanceTimersByTime(999);
-      expect(await cached).toEqual(err('e1'));
-      jest.advanceTimersByTime(1);
-      expect(await cached).toEqual(err('e2'));
-      expect(thunk).toHaveBeenCalledTimes(2);
-    } finally {
-      jest.useRealTimers();
-    }
-  });
-
-  it('does not cache a defect: the next run executes again', async () => {
-    let calls = 0;
-    const cached = MonoResult.fromAsync(async () => {
-      calls++;
-      if (calls === 1) throw new Error('flaky bug');
-      return ok(calls);
-    }).cache();
-    const first = [cached.run(), cached.run()];
-    await expect(first[0]).rejects.toThrow('flaky bug');
-    await expect(first[1]).rejects.toThrow('flaky bug');
-    expect(await cached).toEqual(ok(2));
-    expect(await cached).toEqual(ok(2));
-    expect(calls).toBe(2);
-  });
-
-  it('one caller aborting does not fail the others, and the value is still cached', async () => {
-    let release!: () => void;
-    const thunk = jest.fn(
-      (signal: AbortSignal) =>
-        new Promise<number>((r) => {
-          expect(signal.aborted).toBe(false);
-          release = () => r(7);
-        }),
-    );
-    const cached = MonoResult.fromPromise(thunk, String).cache();
-    const ac = new AbortController();
-    const leaving = cached.run(ac.signal);
-    const staying = cached.run();
-    ac.abort('bye');
-    await expect(leaving).rejects.toBe('bye');
-    release();
-    expect(await staying).toEqual(ok(7));
-    expect(await cached).toEqual(ok(7));
-    expect(thunk).toHaveBeenCalledTimes(1);
-  });
-
-  it('operators after cache run per run, the source once', async () => {
-    const thunk = jest.fn(async () => 1);
-    const cached = MonoResult.fromPromise(thunk, String).cache();
-    const step = jest.fn((n: number) => n + 1);
-    const chained = cached.map(step);
-    expect(await chained).toEqual(ok(2));
-    expect(await chained).toEqual(ok(2));
-    expect(thunk).toHaveBeenCalledTimes(1);
-    expect(step).toHaveBeenCalledTimes(2);
-  });
-});
-
-describe('MonoResult combinators', () => {
-  it('all over a tuple and a record, typed', async () => {
-    const tuple = await MonoResult.all([MonoResult.ok(1), MonoResult.ok('a')]);
-    expect(tuple).toEqual(ok([1, 'a']));
-    if (tuple.isOk()) {
-      const [n, s]: [number, string] = tuple.value;
-      expect(n + s).toBe('1a');
-    }
-    const rec = await MonoResult.all({
-      a: MonoResult.ok(1),
-      b: MonoResult.ok(true),
-    });
-    expect(rec).toEqual(ok({ a: 1, b: true }));
-    expect(await MonoResult.all([])).toEqual(ok([]));
-  });
-
-  it('all: the first Err wins and aborts the others', async () => {
-    const aborted: AbortSignal[] = [];
-    const pending = MonoResult.fromPromise(
-      (signal) =>
-        new Promise<number>(() => {
-          aborted.push(signal);
-        }),
-      String,
-    );
-    const r = await MonoResult.all([
-      pending,
-      MonoResult.fromAsync(async () => err('nope')),
-      pending,
-    ]);
-    expect(r).toEqual(err('nope'));
-    expect(aborted).toHaveLength(2);
-    expect(aborted.every((s) => s.aborted)).toBe(true);
-  });
-
-  it('all: a defect aborts the others and rejects', async () => {
-    let sibling: AbortSignal | undefined;
-    const p = MonoResult.all([
-      MonoResult.fromPromise((signal) => {
-        sibling = signal;
-        return new Promise<number>(() => undefined);
-      }, String),
-      MonoResult.fromAsync(() => Promise.reject(new Error('bug'))),
-    ]).run();
-    await expect(p).rejects.toThrow('bug');
-    expect(sibling?.aborted).toBe(true);
-  });
-
-  it('all respects concurrency and keeps input order', async () => {
-    jest.useFakeTimers();
-    try {
-      let active = 0;
-      let peak = 0;
-      const item = (i: number, ms: number) =>
-        MonoResult.fromPromise(async () => {
-          active++;
-          peak = Math.max(peak, active);
-          await new Promise((r) => setTimeout(r, ms));
-          active--;
-          return i;
-        }, String);
-      const p = MonoResult.all(
-        [item(0, 30), item(1, 10), item(2, 20), item(3, 5)],
-        {
-          concurrency: 2,
-        },
-      ).run();
-      await jest.advanceTimersByTimeAsync(100);
-      expect(await p).toEqual(ok([0, 1, 2, 3]));
-      expect(peak).toBe(2);
-    } finally {
-      jest.useRealTimers();
-    }
-    expect(() => MonoResult.all([], { concurrency: 0 })).toThrow(
-      'MonoResult.all: "concurrency" must be an integer ≥ 1 (or Infinity); got 0',
-    );
-  });
-
-  it('all handles many synchronous monos without growing the stack', async () => {
-    const many = Array.from({ length: 20_000 }, (_, i) => MonoResult.ok(i));
-    const r = await MonoResult.all(many, { concurrency: 4 });
-    expect(r.isOk() && r.value.length).toBe(20_000);
-  });
-
-  it('allSettled gives every Result', async () => {
-    const r = await MonoResult.allSettled({
-      a: MonoResult.ok(1),
-      b: MonoResult.err('x'),
-    });
-    expect(r).toEqual(ok({ a: ok(1), b: err('x') }));
-  });
-
-  it('any gives the first Ok and aborts the rest; all Errs give every error', async () => {
-    let slow: AbortSignal | undefined;
-    const r = await MonoResult.any([
-      MonoResult.err('a'),
-      MonoResult.fromPromise((signal) => {
-        slow = signal;
-        return new Promise<number>(() => undefined);
-      }, String),
-      MonoResult.fromPromise(async () => 3, String),
-    ]);
-    expect(r).toEqual(ok(3));
-    expect(slow?.aborted).toBe(true);
-    expect(
-      await MonoResult.any([MonoResult.err('a'), MonoResult.err('b')]),
-    ).toEqual(err(['a', 'b']));
-    expect(await MonoResult.any([])).toEqual(err([]));
-  });
-
-  it('rejects a non-MonoResult item with a message naming it', () => {
-    expect(() =>
-      MonoResult.all({
-        a: MonoResult.ok(1),
-        b: 2 as unknown as MonoResult<number>,
-      }),
-    ).toThrow('MonoResult.all: item "b" is not a MonoResult (got number)');
-  });
-
-  it('the run signal aborts every running item', async () => {
-    const signals: AbortSignal[] = [];
-    const item = MonoResult.fromPromise((signal) => {
-      signals.push(signal);
+  it('ends with an RfsError TIMEOUT_ERROR and aborts the upstream signal', async () => {
+    let upstream: AbortSignal | undefined;
+    const m = MonoResult.fromPromise((signal) => {
+      upstream = signal;
       return new Promise<number>(() => undefined);
-    }, String);
+    }, String).timeout(100, { operation: 'loadUser' });
+    const p = m.run();
+    await jest.advanceTimersByTimeAsync(99);
+    expect(upstream?.aborted).toBe(false);
+    await jest.advanceTimersByTimeAsync(1);
+    const r = await p;
+    expect(r.isErr()).toBe(true);
+    const e = (r as { error: RfsError }).error;
+    expect(e).toBeInstanceOf(RfsError);
+    expect(e.code).toBe(ErrorCode.TIMEOUT_ERROR);
+    expect(e.message).toBe('loadUser timed out after 100 ms');
+    expect(upstream?.aborted).toBe(true);
+    expect(upstream?.reason).toBe(e);
+  });
+
+  it('yields the source Result when it settles in time and clears its timer', async () => {
+    const m = MonoResult.fromPromise(
+      () => new Promise<number>((r) => setTimeout(() => r(5), 50)),
+      String,
+    ).timeout(100);
+    const p = m.run();
+    await jest.advanceTimersByTimeAsync(50);
+    expect(await p).toEqual(ok(5));
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('rejects with the reason and clears its timer when the run is aborted', async () => {
     const ac = new AbortController();
-    const p = MonoResult.all([item, item]).run(ac.signal);
-    ac.abort('stop');
-    await expect(p).rejects.toBe('stop');
-    expect(signals.map((s) => s.aborted)).toEqual([true, true]);
+    let upstream: AbortSignal | undefined;
+    const p = MonoResult.fromPromise((signal) => {
+      upstream = signal;
+      return new Promise<number>(() => undefined);
+    }, String)
+      .timeout(1_000)
+      .run(ac.signal);
+    await jest.advanceTimersByTimeAsync(10);
+    const reason = new Error('cancelled');
+    ac.abort(reason);
+    await expect(p).rejects.toBe(reason);
+    expect(upstream?.aborted).toBe(true);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('names the field when ms is invalid', () => {
+    expect(() => MonoResult.ok(1).timeout(-1)).toThrow(
+      'MonoResult.timeout: "ms" must be a finite number ≥ 0; got -1',
+    );
   });
 });
