@@ -106,9 +106,11 @@ function settled(
   args: unknown[],
   value: unknown,
 ): unknown {
+  // the common case first: an Ok needs no other type check
+  if (value instanceof Ok) emitOk(hub, spec, start, args, value.value);
   // an async method resolving to a FluxResult is reported when the stream completes
-  if (value instanceof FluxResult) return wrapFlux(spec, args, value);
-  emitValue(hub, spec, start, args, value);
+  else if (value instanceof FluxResult) return wrapFlux(spec, args, value);
+  else emitValue(hub, spec, start, args, value);
   return value;
 }
 
@@ -154,11 +156,7 @@ function wrapMono(
   });
 }
 
-/**
- * Emits the outcome of a returned value: `err` for an Err; `ok` (the Ok's value, or the plain
- * value) only when a listener wants it — below the logger's level with no other listener, the
- * event is not built and the end of the call is not even timed.
- */
+/** Emits the outcome of a returned value: `err` for an Err, else `ok` (see {@link emitOk}). */
 export function emitValue(
   hub: OperationHub | undefined,
   spec: OperationSpec,
@@ -167,7 +165,9 @@ export function emitValue(
   value: unknown,
 ): void {
   if (hub === undefined) return;
-  if (value instanceof Err) {
+  if (value instanceof Ok) {
+    emitOk(hub, spec, start, args, value.value);
+  } else if (value instanceof Err) {
     emit(hub, {
       operation: spec.operation,
       outcome: 'err',
@@ -178,8 +178,23 @@ export function emitValue(
       correlationId: CorrelationContext.getId(),
       log: spec.log,
     });
-    return;
+  } else {
+    emitOk(hub, spec, start, args, value);
   }
+}
+
+/**
+ * Emits an `ok` outcome (the Ok's value, or a plain value) only when a listener wants it:
+ * below the logger's level with no other listener, the event is not built, and when no slow
+ * line is possible either, the end of the call is not even timed.
+ */
+function emitOk(
+  hub: OperationHub,
+  spec: OperationSpec,
+  start: number,
+  args: unknown[],
+  value: unknown,
+): void {
   const okAfter = spec.okAfterMs(hub);
   if (okAfter === Infinity) return;
   const durationMs = operationClock() - start;
@@ -189,7 +204,7 @@ export function emitValue(
     outcome: 'ok',
     durationMs,
     source: 'method',
-    value: value instanceof Ok ? value.value : value,
+    value,
     args: spec.includeArgs ? args : undefined,
     correlationId: CorrelationContext.getId(),
     log: spec.log,
