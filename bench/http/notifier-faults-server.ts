@@ -1,5 +1,5 @@
 // Child process of notifier-faults.bench.ts: `node --require bench/harness/register.js
-// notifier-faults-server.ts <webhook url> <threshold | off>`. One Nest app (Express, nestjs-pino with
+// notifier-faults-server.ts <webhook url> <threshold>`. One Nest app (Express, nestjs-pino with
 // rfsPinoHttp, RfsModule in production mode) serving four resources, with one alert rule on
 // their error rate and a WebhookAlertNotifier posting to `<webhook url>`. Every condition of the
 // bench runs this same app and configuration; only the receiver behind the URL differs, and the
@@ -72,9 +72,9 @@ async function metricTotal(name: string): Promise<number> {
 
 async function main(): Promise<void> {
   const [url, threshold] = process.argv.slice(2);
-  if (!url || (threshold !== 'off' && !Number.isFinite(Number(threshold))))
+  if (!url || !Number.isFinite(Number(threshold)))
     throw new Error(
-      'usage: notifier-faults-server.ts <webhook url> <threshold | off>',
+      'usage: notifier-faults-server.ts <webhook url> <threshold>',
     );
   @Module({
     imports: [
@@ -82,38 +82,35 @@ async function main(): Promise<void> {
       RfsModule.forRoot({
         serviceName: 'bench',
         environment: 'production',
-        alerts:
-          threshold === 'off'
-            ? false
-            : {
-                defaultRules: false,
-                evaluationInterval: '250ms',
-                retryBaseMs: 100,
-                retryMaxMs: 1000,
-                shutdownFlushMs: 200, // the bench does not wait for a hanging receiver at exit
-                notifiers: [
-                  new WebhookAlertNotifier({
-                    url,
-                    timeoutMs: 1000,
-                    retries: 1,
-                    retryBaseMs: 50,
-                    maxQueue: 200,
-                  }),
-                ],
-                rules: [
-                  {
-                    name: 'lookups_failing',
-                    operation: '*.get',
-                    metric: 'errorRate',
-                    condition: AlertCondition.GREATER_THAN,
-                    threshold: Number(threshold),
-                    window: '1m',
-                    minSamples: 10,
-                    cooldown: '1s', // every firing operation is re-notified each second
-                    severity: 'warning',
-                  },
-                ],
-              },
+        alerts: {
+          defaultRules: false,
+          evaluationInterval: '250ms',
+          retryBaseMs: 100,
+          retryMaxMs: 1000,
+          shutdownFlushMs: 200, // the bench does not wait for a hanging receiver at exit
+          notifiers: [
+            new WebhookAlertNotifier({
+              url,
+              timeoutMs: 1000,
+              retries: 1,
+              retryBaseMs: 50,
+              maxQueue: 200,
+            }),
+          ],
+          rules: [
+            {
+              name: 'lookups_failing',
+              operation: '*.get',
+              metric: 'errorRate',
+              condition: AlertCondition.GREATER_THAN,
+              threshold: Number(threshold),
+              window: '1m',
+              minSamples: 10,
+              cooldown: '1s', // every firing operation is re-notified each second
+              severity: 'warning',
+            },
+          ],
+        },
       }),
     ],
     controllers: [ResourcesController],

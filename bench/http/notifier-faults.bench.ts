@@ -3,8 +3,8 @@
 // run in child processes and get the same traffic mix: autocannon (127.0.0.1, keep-alive)
 // cycling through 40 GETs of which 30% are Err not-found answers (404
 // problem+json), so the rule's condition is identical everywhere. Only the alerting differs:
-//   alerts-off reference: `alerts: false`, no rule evaluated
 //   baseline   the same rule with threshold 1 (an error rate never exceeds it): nothing fires
+//   baseline-2 a second copy of the baseline: its ratio is the noise floor of the measurement
 //   healthy    firing; the receiver answers 200 at once
 //   slow       firing; the receiver answers after 400 ms
 //   hanging    firing; the receiver reads the request and never answers (1 s timeouts)
@@ -51,8 +51,8 @@ interface Condition {
   name: string;
   label: string;
   behaviour: Behaviour;
-  /** Alert threshold on the error rate (30%): 0.1 fires, 1 never does; 'off': `alerts: false`. */
-  threshold: number | 'off';
+  /** Alert threshold on the error rate (30%): 0.1 fires, 1 never does. */
+  threshold: number;
   /** Part of the goals (the reference rows are not). */
   goal: boolean;
 }
@@ -60,15 +60,16 @@ interface Condition {
 const ANCHOR = 'baseline';
 const CONDITIONS: Condition[] = [
   {
-    name: 'alerts-off',
-    label: 'reference: `alerts: false` (no rule evaluated), healthy receiver',
+    name: ANCHOR,
+    label: 'no alert firing (same rule, threshold 1), healthy receiver',
     behaviour: 'ok',
-    threshold: 'off',
+    threshold: 1,
     goal: false,
   },
   {
-    name: ANCHOR,
-    label: 'no alert firing (same rule, threshold 1), healthy receiver',
+    name: 'baseline-2',
+    label:
+      'noise floor: a second, identical copy of the baseline (its ratio is what chance alone gives)',
     behaviour: 'ok',
     threshold: 1,
     goal: false,
@@ -267,7 +268,7 @@ async function exercised(
   for (;;) {
     const a = await alertsOf(server);
     const met =
-      c.threshold === 'off' || c.threshold >= 1
+      c.threshold >= 1
         ? a.events === 0
         : c.behaviour === 'ok' || c.behaviour === 'slow'
           ? receiver.requests > 0 && a.firing > 0
@@ -379,7 +380,7 @@ async function main(): Promise<void> {
   const lines = [
     '# Request latency while the alert receiver fails',
     '',
-    `Seven copies of one app (Express, nestjs-pino + RfsModule in production mode, four resources, one alert rule \`errorRate > threshold\` over \`*.get\` with a 1 s cooldown, 250 ms evaluation, a \`WebhookAlertNotifier\` with 1 s timeout, 1 retry, maxQueue 200), each in its own child process, get the same traffic: autocannon on 127.0.0.1, ${RATE} req/s per app over ${CONNECTIONS} keep-alive connections, cycling through ${REQUESTS.length} GETs of which 30% are Err not-found (404 problem+json). The rule's condition is the same everywhere; only the alerting differs. ${WARMUP_S} s warm-up at full speed, then each firing condition is held until its notifier has met the receiver (a delivery or a failed attempt), then ${ROUNDS} rounds × ${ROUND_S} s in which **all seven apps are loaded at the same time** (a fixed rate below saturation, so p99 shows stalls of the app's event loop, and whatever else runs on the shared machine hits every condition alike). "Event-loop delay" is each app's own \`monitorEventLoopDelay\` p99 during the round: work a notifier did on the loop would show there first. p50 and p99 are over every request of all rounds (${RATE * ROUND_S * ROUNDS} per app: as all apps ran at the same time, pooling is as fair as pairing rounds, and a p99 over ~100 requests of one round is mostly its slowest request); the per-round ratios show the spread. req/s, CPU/req and event-loop delay are medians over rounds. Whole run: ${seconds.toFixed(0)} s.`,
+    `Seven copies of one app (two of them identical baselines; Express, nestjs-pino + RfsModule in production mode, four resources, one alert rule \`errorRate > threshold\` over \`*.get\` with a 1 s cooldown, 250 ms evaluation, a \`WebhookAlertNotifier\` with 1 s timeout, 1 retry, maxQueue 200), each in its own child process, get the same traffic: autocannon on 127.0.0.1, ${RATE} req/s per app over ${CONNECTIONS} keep-alive connections, cycling through ${REQUESTS.length} GETs of which 30% are Err not-found (404 problem+json). The rule's condition is the same everywhere; only the alerting differs. ${WARMUP_S} s warm-up at full speed, then each firing condition is held until its notifier has met the receiver (a delivery or a failed attempt), then ${ROUNDS} rounds × ${ROUND_S} s in which **all seven apps are loaded at the same time** (a fixed rate below saturation, so p99 shows stalls of the app's event loop, and whatever else runs on the shared machine hits every condition alike). "Event-loop delay" is each app's own \`monitorEventLoopDelay\` p99 during the round: work a notifier did on the loop would show there first. p50 and p99 are over every request of all rounds (${RATE * ROUND_S * ROUNDS} per app: as all apps ran at the same time, pooling is as fair as pairing rounds, and a p99 over ~100 requests of one round is mostly its slowest request); the per-round ratios show the spread. req/s, CPU/req and event-loop delay are medians over rounds. Whole run: ${seconds.toFixed(0)} s.`,
     '',
     `- Date: ${date}`,
     `- Node ${machine.node} on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, ${machine.platform}; load average ${machine.loadAverage} at start (shared machine: compare ratios)`,
@@ -395,6 +396,7 @@ async function main(): Promise<void> {
     '',
     '| goal | measured | met |',
     '| --- | ---: | :---: |',
+    `| (no goal) noise floor: baseline-2 p99 ÷ baseline p99, what chance alone gave in this run | ${reports.find((r) => r.name === 'baseline-2')!.p99Ratio.toFixed(2)} | – |`,
     ...goals.map(
       (g) =>
         `| ${g.goal} | ${g.measured.toFixed(2)} | ${g.met ? 'yes' : '**no**'} |`,
