@@ -1,5 +1,6 @@
 // MonoResult runs: defects (throws and rejections reject the run, never escape unhandled)
 // and toObservable.
+import { getEventListeners } from 'node:events';
 import { firstValueFrom, toArray } from 'rxjs';
 import { ok, Ok, type Result } from './result';
 import { MonoResult } from './mono-result';
@@ -115,5 +116,55 @@ describe('MonoResult.toObservable', () => {
     sub.unsubscribe();
     expect(seen?.aborted).toBe(true);
     expect((seen?.reason as Error).name).toBe('AbortError');
+  });
+});
+
+describe('MonoResult runs with a signal', () => {
+  const stop = new Error('stop');
+
+  it('rejects with the reason when a synchronous step aborts the run', async () => {
+    const ac = new AbortController();
+    const after = jest.fn((n: number) => n);
+    const run = MonoResult.ok(1)
+      .map((n) => {
+        ac.abort(stop);
+        return n;
+      })
+      .map(after)
+      .run(ac.signal);
+    await expect(run).rejects.toBe(stop);
+  });
+
+  it('rejects with the reason (not the step error) when a step aborts, then throws', async () => {
+    const ac = new AbortController();
+    const run = MonoResult.ok(1)
+      .map(() => {
+        ac.abort(stop);
+        throw boom;
+      })
+      .run(ac.signal);
+    await expect(run).rejects.toBe(stop);
+  });
+
+  it('rejects at once on abort while a step is pending, and the late outcome is dropped', async () => {
+    const ac = new AbortController();
+    let finish: (r: Result<number, never>) => void = () => undefined;
+    const run = MonoResult.ok(1)
+      .flatMap(() => new Promise<Result<number, never>>((r) => (finish = r)))
+      .run(ac.signal);
+    ac.abort(stop);
+    await expect(run).rejects.toBe(stop);
+    finish(ok(2));
+  });
+
+  it('leaves no abort listener on the signal once a run settles', async () => {
+    const ac = new AbortController();
+    await MonoResult.ok(1)
+      .map((n) => n + 1)
+      .run(ac.signal);
+    await MonoResult.ok(1)
+      .flatMap(async (n) => ok(n + 1))
+      .run(ac.signal);
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
   });
 });

@@ -130,6 +130,33 @@ describe('MonoResult laziness', () => {
     ac.abort();
     expect(seen?.aborted).toBe(true);
   });
+
+  it.each([3, 8, 9, 40])(
+    'runs a %i-step chain of sync and async steps in order, again on each run',
+    async (length) => {
+      let m = MonoResult.ok<number[]>([]);
+      for (let k = 0; k < length; k++) {
+        m =
+          k % 3 === 0
+            ? m.flatMap(async (xs) => ok([...xs, k]))
+            : m.map((xs) => [...xs, k]);
+      }
+      const expected = ok(Array.from({ length }, (_, k) => k));
+      expect(await m).toEqual(expected);
+      expect(await m.run(new AbortController().signal)).toEqual(expected);
+    },
+  );
+
+  it('keeps branches of a shared prefix apart (a chain is immutable)', async () => {
+    const base = MonoResult.ok(1).map((n) => n + 1);
+    const double = base.map((n) => n * 2);
+    const negate = base.flatMap(async (n) => ok(-n));
+    const longer = double.map((n) => n + 100);
+    expect(await negate).toEqual(ok(-2));
+    expect(await double).toEqual(ok(4));
+    expect(await longer).toEqual(ok(104));
+    expect(await base).toEqual(ok(2));
+  });
 });
 
 describe('MonoResult operators', () => {
