@@ -52,7 +52,7 @@ const QUOTED_BYTES = 200;
  * rejects.
  *
  * Uses `node:http(s)` rather than `fetch`, because delivery runs on the application's event
- * loop: Node compiles its fetch implementation (undici) on first use, a 50–80 ms stall when the
+ * loop: Node compiles its fetch implementation (undici) on first use, a 45–65 ms stall when the
  * first alert of a process goes out, and a fetch POST cost about 3 times the CPU of an
  * `http.request` one here (1.6–2.0 ms against 0.5–0.7 ms, local receiver included).
  */

@@ -220,7 +220,7 @@ describe('AlertmanagerNotifier', () => {
 });
 
 describe('HTTP notifiers on the event loop', () => {
-  // Node compiles undici on the first fetch, blocking the event loop for 50–80 ms: an alert
+  // Node compiles undici on the first fetch, blocking the event loop for 45–65 ms: an alert
   // going out must not make requests in flight pay that. A fresh process shows what loads.
   it.each([
     [
