@@ -102,3 +102,48 @@ describe('rfsPinoHttp', () => {
     expect(rfsLogMixin({ res: { req } })).toEqual({ correlationId: 'late-1' });
   });
 });
+
+describe("rfsPinoHttp(options, { resultLine: 'merge' })", () => {
+  type Fn = (...args: unknown[]) => unknown;
+  const exchangeStore = () => {
+    const req = request({ 'x-correlation-id': 'm-1' });
+    const res = { statusCode: 404 } as unknown as ServerResponse;
+    return { req, res };
+  };
+
+  it("chains the user's customProps, customSuccessObject and customLogLevel", () => {
+    const o = rfsPinoHttp(
+      {
+        customProps: () => ({ app: 'orders' }),
+        customSuccessObject: (_req, _res, val) => ({ ...val, mine: true }),
+        customLogLevel: () => 'debug',
+      },
+      { resultLine: 'merge' },
+    );
+    const { req, res } = exchangeStore();
+    expect((o.customProps as Fn)(req, res)).toEqual({ app: 'orders' });
+    // no Result fields were offered: the user's own object and level, untouched
+    expect(
+      (o.customSuccessObject as Fn)(req, res, { responseTime: 1 }),
+    ).toEqual({ responseTime: 1, mine: true });
+    expect((o.customLogLevel as Fn)(req, res, undefined)).toBe('debug');
+  });
+
+  it("leaves pino-http's own options alone with 'separate' (the default) and autoLogging: false", () => {
+    expect(rfsPinoHttp().customSuccessObject).toBeUndefined();
+    const off = rfsPinoHttp({ autoLogging: false }, { resultLine: 'merge' });
+    expect(off.customSuccessObject).toBeUndefined();
+    expect(off.customProps).toBeUndefined();
+  });
+
+  it('without Result fields the level is pino-http default (error for 5xx, else useLevel)', () => {
+    const o = rfsPinoHttp({ useLevel: 'debug' }, { resultLine: 'merge' });
+    const { req, res } = exchangeStore();
+    (o.customProps as Fn)(req, res);
+    expect((o.customLogLevel as Fn)(req, res, undefined)).toBe('debug');
+    expect((o.customLogLevel as Fn)(req, { statusCode: 503 }, undefined)).toBe(
+      'error',
+    );
+    expect((o.customLogLevel as Fn)(req, res, new Error('x'))).toBe('error');
+  });
+});

@@ -188,7 +188,15 @@ type ReqSerializer = (req: { id?: unknown; raw?: unknown }) => unknown;
 export function rfsPinoHttp<O extends PinoHttpOptions>(
   options?: O,
   settings: RfsPinoHttpSettings = {},
-): O & Required<Pick<PinoHttpOptions, 'genReqId' | 'mixin' | 'serializers'>> {
+): O &
+  Required<Pick<PinoHttpOptions, 'genReqId' | 'mixin' | 'serializers'>> &
+  Pick<
+    PinoHttpOptions,
+    | 'customProps'
+    | 'customSuccessObject'
+    | 'customErrorObject'
+    | 'customLogLevel'
+  > {
   const base = (options ?? {}) as O;
   const userMixin = base.mixin;
   const userGenReqId = base.genReqId;
