@@ -1,4 +1,4 @@
-// HTTP throughput and tail latency of six Nest stacks serving the same MonoResult-backed GET
+// HTTP throughput and tail latency of seven Nest stacks serving the same MonoResult-backed GET
 // (see http-apps.ts), on Express and Fastify. Each app runs in its own child process; this
 // process drives autocannon (127.0.0.1, 50 connections, keep-alive). After a warm-up, rounds
 // are interleaved (every app once per round, order rotated) so drift on a shared CPU hits all
