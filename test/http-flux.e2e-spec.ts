@@ -1,36 +1,19 @@
 // Result → HTTP: FluxResult responses (batch envelope, NDJSON, SSE) and pagination.
 
-import { type ResultTestContext } from 'nestjs-rfs/testing';
 import {
-  start,
+  useResultApp,
+  developmentOptions,
   json,
   expectProblem,
   adapterPipelines,
 } from './support/http-results.context';
-import { TeapotError } from './support/http-results.controllers';
 import 'nestjs-rfs/testing/jest';
 
 describe.each(adapterPipelines)(
   'Result → HTTP on %s (%s pipeline)',
   (adapter, pipeline) => {
-    let ctx: ResultTestContext;
-    let base: string;
-
-    beforeAll(async () => {
-      ctx = await start(adapter, {
-        environment: 'development',
-        http: {
-          pipeline,
-          errorStatus: { PAYMENT_REQUIRED: 402, QuotaError: 429 },
-          errorMapper: (e) => (e instanceof TeapotError ? 418 : undefined),
-        },
-      });
-      base = ctx.url!;
-    });
-    afterAll(() => ctx.close());
-
-    const get = (path: string, init?: RequestInit): Promise<Response> =>
-      fetch(`${base}${path}`, init);
+    const app = useResultApp(adapter, developmentOptions(pipeline));
+    const get = app.get;
 
     describe('FluxResult batch', () => {
       it('all Ok → 200, success: true and X-Batch headers', async () => {

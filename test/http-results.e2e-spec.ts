@@ -1,38 +1,22 @@
 // Result → HTTP: what each return kind answers (Ok, Promise, MonoResult, plain) and Err → problem+json, on both adapters and both pipelines.
 
 import { ERROR_CODE_STATUS, ErrorCode } from 'nestjs-rfs';
-import { type ResultTestContext } from 'nestjs-rfs/testing';
 import {
   TEST_ID,
-  start,
+  useResultApp,
+  developmentOptions,
   json,
   expectProblem,
   adapterPipelines,
 } from './support/http-results.context';
-import { TeapotError, slowMono } from './support/http-results.controllers';
+import { slowMono } from './support/http-results.controllers';
 import 'nestjs-rfs/testing/jest';
 
 describe.each(adapterPipelines)(
   'Result → HTTP on %s (%s pipeline)',
   (adapter, pipeline) => {
-    let ctx: ResultTestContext;
-    let base: string;
-
-    beforeAll(async () => {
-      ctx = await start(adapter, {
-        environment: 'development',
-        http: {
-          pipeline,
-          errorStatus: { PAYMENT_REQUIRED: 402, QuotaError: 429 },
-          errorMapper: (e) => (e instanceof TeapotError ? 418 : undefined),
-        },
-      });
-      base = ctx.url!;
-    });
-    afterAll(() => ctx.close());
-
-    const get = (path: string, init?: RequestInit): Promise<Response> =>
-      fetch(`${base}${path}`, init);
+    const app = useResultApp(adapter, developmentOptions(pipeline));
+    const get = app.get;
 
     describe('return kinds', () => {
       it('Ok → 200 with the value as body and a Server-Timing header', async () => {
@@ -69,7 +53,7 @@ describe.each(adapterPipelines)(
         async (path) => {
           const started = new Promise<void>((r) => (slowMono.started = r));
           const aborted = new Promise<unknown>((r) => (slowMono.aborted = r));
-          ctx.capture.clear();
+          app.ctx.capture.clear();
           const client = new AbortController();
           const req = get(path, { signal: client.signal }).catch(
             (e: unknown) => e,
@@ -81,7 +65,7 @@ describe.each(adapterPipelines)(
           expect((reason as Error).name).toBe('AbortError');
           await new Promise((r) => setImmediate(r));
           // exactly one Result log line for the request: an err with the client-closed status
-          expect(ctx.capture.entries()).toMatchObject([
+          expect(app.ctx.capture.entries()).toMatchObject([
             {
               operation:
                 path === '/r/mono-slow'

@@ -1,47 +1,31 @@
 // Result → HTTP: one timing per request (one log line, one count) with operation, route, status and outcome.
 
-import { type ResultTestContext, recordedOutcomes } from 'nestjs-rfs/testing';
+import { recordedOutcomes } from 'nestjs-rfs/testing';
 import {
   TEST_ID,
-  start,
+  useResultApp,
+  developmentOptions,
   adapterPipelines,
 } from './support/http-results.context';
-import { TeapotError } from './support/http-results.controllers';
 import 'nestjs-rfs/testing/jest';
 
 describe.each(adapterPipelines)(
   'Result → HTTP on %s (%s pipeline)',
   (adapter, pipeline) => {
-    let ctx: ResultTestContext;
-    let base: string;
-
-    beforeAll(async () => {
-      ctx = await start(adapter, {
-        environment: 'development',
-        http: {
-          pipeline,
-          errorStatus: { PAYMENT_REQUIRED: 402, QuotaError: 429 },
-          errorMapper: (e) => (e instanceof TeapotError ? 418 : undefined),
-        },
-      });
-      base = ctx.url!;
-    });
-    afterAll(() => ctx.close());
-
-    const get = (path: string, init?: RequestInit): Promise<Response> =>
-      fetch(`${base}${path}`, init);
+    const app = useResultApp(adapter, developmentOptions(pipeline));
+    const get = app.get;
 
     describe('telemetry: one timing per request (one log line, one count)', () => {
       const settle = (): Promise<void> =>
         new Promise((resolve) => setImmediate(resolve));
 
       it('carries the operation, route template, status, outcome and correlation id', async () => {
-        const before = await recordedOutcomes(ctx.metrics, 'items.get');
-        ctx.capture.clear();
+        const before = await recordedOutcomes(app.ctx.metrics, 'items.get');
+        app.ctx.capture.clear();
         await get('/r/items/404', { headers: { 'x-correlation-id': 'ev-1' } });
         await get('/r/ok');
         await settle();
-        const lines = ctx.capture.entries();
+        const lines = app.ctx.capture.entries();
         expect(lines).toMatchObject([
           {
             operation: 'items.get',
@@ -59,39 +43,39 @@ describe.each(adapterPipelines)(
         ]);
         expect(lines[1].durationMs).toBeGreaterThanOrEqual(0);
         await expect(
-          recordedOutcomes(ctx.metrics, 'items.get'),
+          recordedOutcomes(app.ctx.metrics, 'items.get'),
         ).resolves.toEqual({ ...before, err: before.err + 1 });
       });
 
       it('a thrown unknown error is a defect; a thrown HttpException an err', async () => {
         const before = await recordedOutcomes(
-          ctx.metrics,
+          app.ctx.metrics,
           'ThrowController.defect',
         );
-        ctx.capture.clear();
+        app.ctx.capture.clear();
         await get('/t/defect');
         await get('/t/http');
         await settle();
         expect(
-          ctx.capture.entries().map((e) => [e.outcome, e.http?.status]),
+          app.ctx.capture.entries().map((e) => [e.outcome, e.http?.status]),
         ).toEqual([
           ['defect', 500],
           ['err', 404],
         ]);
         // the defect's stack is logged on the server side only
         expect(
-          ctx.capture.entries({ outcome: 'defect' })[0].error?.stack,
+          app.ctx.capture.entries({ outcome: 'defect' })[0].error?.stack,
         ).toMatch(/Error: secret internal state\n\s+at /);
         await expect(
-          recordedOutcomes(ctx.metrics, 'ThrowController.defect'),
+          recordedOutcomes(app.ctx.metrics, 'ThrowController.defect'),
         ).resolves.toEqual({ ...before, defect: before.defect + 1 });
       });
 
       it('a batch reports item counts', async () => {
-        ctx.capture.clear();
+        app.ctx.capture.clear();
         await get('/f/partial');
         await settle();
-        expect(ctx.capture.entries()).toMatchObject([
+        expect(app.ctx.capture.entries()).toMatchObject([
           {
             operation: 'FluxController.partial',
             outcome: 'err',
@@ -102,10 +86,10 @@ describe.each(adapterPipelines)(
       });
 
       it('an NDJSON stream reports when it ends', async () => {
-        ctx.capture.clear();
+        app.ctx.capture.clear();
         await (await get('/f/ndjson')).text();
         await settle();
-        expect(ctx.capture.entries()).toMatchObject([
+        expect(app.ctx.capture.entries()).toMatchObject([
           { operation: 'FluxController.ndjson', flux: { ok: 2, err: 1 } },
         ]);
       });

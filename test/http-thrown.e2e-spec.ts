@@ -1,37 +1,22 @@
 // Result → HTTP: thrown errors through ResultExceptionFilter, production redaction, and opting out of the interceptor and filter.
 import { type ProblemDetails } from 'nestjs-rfs';
-import { type ResultTestContext, recordedOutcomes } from 'nestjs-rfs/testing';
+import { recordedOutcomes } from 'nestjs-rfs/testing';
 import {
   TEST_ID,
   start,
+  useResultApp,
+  developmentOptions,
   json,
   expectProblem,
   adapterPipelines,
 } from './support/http-results.context';
-import { TeapotError } from './support/http-results.controllers';
 import 'nestjs-rfs/testing/jest';
 
 describe.each(adapterPipelines)(
   'Result → HTTP on %s (%s pipeline)',
   (adapter, pipeline) => {
-    let ctx: ResultTestContext;
-    let base: string;
-
-    beforeAll(async () => {
-      ctx = await start(adapter, {
-        environment: 'development',
-        http: {
-          pipeline,
-          errorStatus: { PAYMENT_REQUIRED: 402, QuotaError: 429 },
-          errorMapper: (e) => (e instanceof TeapotError ? 418 : undefined),
-        },
-      });
-      base = ctx.url!;
-    });
-    afterAll(() => ctx.close());
-
-    const get = (path: string, init?: RequestInit): Promise<Response> =>
-      fetch(`${base}${path}`, init);
+    const app = useResultApp(adapter, developmentOptions(pipeline));
+    const get = app.get;
 
     describe('thrown errors (ResultExceptionFilter)', () => {
       it('HttpException → problem with its status', async () => {
@@ -103,24 +88,17 @@ describe.each(adapterPipelines)(
 describe.each(adapterPipelines)(
   'production redaction on %s (%s pipeline)',
   (adapter, pipeline) => {
-    let ctx: ResultTestContext;
-    let base: string;
-
-    beforeAll(async () => {
-      ctx = await start(adapter, {
-        environment: 'production',
-        http: {
-          pipeline,
-          problemTypeBaseUrl: 'https://errors.example.com/',
-          timingHeader: false,
-        },
-      });
-      base = ctx.url!;
+    const app = useResultApp(adapter, {
+      environment: 'production',
+      http: {
+        pipeline,
+        problemTypeBaseUrl: 'https://errors.example.com/',
+        timingHeader: false,
+      },
     });
-    afterAll(() => ctx.close());
 
     it('a 5xx Err has a generic title and no internal message or details', async () => {
-      const res = await fetch(`${base}/r/db`);
+      const res = await fetch(`${app.url}/r/db`);
       expect(res.status).toBe(500);
       const text = await res.text();
       expect(text).not.toContain('orders_pk');
@@ -133,12 +111,14 @@ describe.each(adapterPipelines)(
       });
       expect(body.details).toBeUndefined();
       // the server-side log line keeps what the body hides, under the same id
-      expect(ctx).toHaveLogged({
+      expect(app.ctx).toHaveLogged({
         operation: 'ResultController.db',
         outcome: 'err',
         correlationId: res.headers.get('x-correlation-id'),
       });
-      const [line] = ctx.capture.entries({ operation: 'ResultController.db' });
+      const [line] = app.ctx.capture.entries({
+        operation: 'ResultController.db',
+      });
       expect(line.error).toMatchObject({
         code: 'DATABASE_ERROR',
         message: expect.stringContaining('orders_pk'),
@@ -147,7 +127,7 @@ describe.each(adapterPipelines)(
 
     it('a 4xx keeps its detail', async () => {
       const body = (await (
-        await fetch(`${base}/r/items/404`)
+        await fetch(`${app.url}/r/items/404`)
       ).json()) as ProblemDetails;
       expect(body.detail).toBe('item 404 not found');
       expect(body.details).toEqual({ resource: 'item', id: '404' });
@@ -155,13 +135,13 @@ describe.each(adapterPipelines)(
     });
 
     it('http.timingHeader: false leaves Server-Timing out', async () => {
-      const res = await fetch(`${base}/r/ok`);
+      const res = await fetch(`${app.url}/r/ok`);
       expect(res.status).toBe(200);
       expect(res.headers.get('server-timing')).toBeNull();
     });
 
     it('a thrown defect stays generic', async () => {
-      const text = await (await fetch(`${base}/t/defect`)).text();
+      const text = await (await fetch(`${app.url}/t/defect`)).text();
       expect(text).not.toContain('secret');
     });
   },

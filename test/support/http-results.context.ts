@@ -9,7 +9,11 @@ import {
   TEST_CORRELATION_ID_PREFIX,
   resultTestContext,
 } from 'nestjs-rfs/testing';
-import { ResultController, ThrowController } from './http-results.controllers';
+import {
+  ResultController,
+  TeapotError,
+  ThrowController,
+} from './http-results.controllers';
 import { FluxController, PageController } from './http-flux.controllers';
 
 export const TEST_ID = new RegExp(`^${TEST_CORRELATION_ID_PREFIX}\\d+$`);
@@ -58,3 +62,50 @@ export const adapterPipelines = (['express', 'fastify'] as const).flatMap(
       (pipeline) => [adapter, pipeline] as const,
     ),
 );
+
+/** The options most Result → HTTP specs run with: development problems, custom statuses. */
+export function developmentOptions(
+  pipeline: 'interceptor' | 'handler',
+): RfsModuleOptionsInput {
+  return {
+    environment: 'development',
+    http: {
+      pipeline,
+      errorStatus: { PAYMENT_REQUIRED: 402, QuotaError: 429 },
+      errorMapper: (e) => (e instanceof TeapotError ? 418 : undefined),
+    },
+  };
+}
+
+/** An app a describe block shares: started in `beforeAll`, closed in `afterAll`. */
+export interface SharedResultApp {
+  /** The running app's testing context (set once `beforeAll` has run). */
+  readonly ctx: ResultTestContext;
+  /** Base URL of the running app. */
+  readonly url: string;
+  /** `fetch` of a path on the running app. */
+  get(path: string, init?: RequestInit): Promise<Response>;
+}
+
+/** Starts the controllers on `adapter` with `options` for the enclosing describe block. */
+export function useResultApp(
+  adapter: 'express' | 'fastify',
+  options: RfsModuleOptionsInput,
+): SharedResultApp {
+  let ctx: ResultTestContext | undefined;
+  beforeAll(async () => {
+    ctx = await start(adapter, options);
+  });
+  afterAll(() => ctx?.close());
+  const app: SharedResultApp = {
+    get ctx() {
+      if (!ctx) throw new Error('useResultApp: the app starts in beforeAll');
+      return ctx;
+    },
+    get url() {
+      return app.ctx.url!;
+    },
+    get: (path, init) => fetch(`${app.url}${path}`, init),
+  };
+  return app;
+}
