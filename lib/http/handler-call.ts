@@ -6,14 +6,11 @@ import type { CorrelationStore } from '../correlation/correlation-context';
 import type { OperationEvent } from '../operations/operation-event';
 import type { FluxResult } from '../result/flux-result';
 import { runWithAbortSignal } from '../result/mono-result';
+import { runWithSignal } from '../result/mono-result.signal-run';
 import type { OperationOutcome } from '../result/outcome';
 import { isResult } from '../result/result';
 import { BatchCollector } from './flux-batch';
-import {
-  type AdapterRequest,
-  requestPath,
-  watchClientDisconnect,
-} from './http-response';
+import { type AdapterRequest, requestPath } from './http-response';
 import {
   NDJSON_CONTENT_TYPE,
   type NdjsonListener,
@@ -29,10 +26,7 @@ import {
   PreparedHttpResponse,
   rememberThrownProblem,
 } from './exception-handoff';
-import {
-  CLIENT_CLOSED_REQUEST,
-  sharedRequestAbortController,
-} from './request-abort';
+import { CLIENT_CLOSED_REQUEST, RequestAbort } from './request-abort';
 import { isFluxResult, isMonoResult } from './result-kinds';
 import { HttpOperationRecord } from './http-operation-record';
 import type { PipelineRoute } from './route-metadata';
@@ -57,8 +51,8 @@ export interface HandlerCallOwner {
 export class HandlerCall extends HttpOperationRecord implements NdjsonListener {
   private readonly req?: IncomingMessage;
   private readonly res?: ServerResponse;
-  private controller?: AbortController;
-  private stopWatch?: () => void;
+  /** The lazy client-disconnect signal (none without the response). */
+  private readonly abort?: RequestAbort;
 
   constructor(
     private readonly pipeline: HandlerCallOwner,
@@ -69,24 +63,13 @@ export class HandlerCall extends HttpOperationRecord implements NdjsonListener {
     super(route.operation, route.log);
     this.req = exchange?.req;
     this.res = exchange?.res;
+    if (exchange !== undefined)
+      this.abort = new RequestAbort(exchange.req, exchange.res);
   }
 
   /** Aborts when the client disconnects (created on first use; none without the response). */
   get signal(): AbortSignal | undefined {
-    if (this.res === undefined) return undefined;
-    if (this.controller === undefined) {
-      // `@RequestAbortSignal()` ran before the handler: share its signal
-      const shared = sharedRequestAbortController(this.req);
-      if (shared !== undefined) {
-        this.controller = shared;
-      } else {
-        const watch = watchClientDisconnect(this.res);
-        this.controller = watch.controller;
-        this.stopWatch = watch.stop;
-        sharedRequestAbortController(this.req, watch.controller);
-      }
-    }
-    return this.controller.signal;
+    return this.abort?.signal();
   }
 
   run(
@@ -95,14 +78,12 @@ export class HandlerCall extends HttpOperationRecord implements NdjsonListener {
     args: unknown[],
   ): unknown {
     let value: unknown;
+    const abort = this.abort;
     try {
       value =
-        this.res === undefined
+        abort === undefined
           ? original.apply(self, args)
-          : runWithAbortSignal(
-              () => this.signal!,
-              () => original.apply(self, args),
-            );
+          : runWithAbortSignal(abort, () => original.apply(self, args));
     } catch (error) {
       throw this.thrown(error);
     }
@@ -116,7 +97,12 @@ export class HandlerCall extends HttpOperationRecord implements NdjsonListener {
       return value.isOk() ? this.ok(value.value) : this.err(value.error);
     }
     if (isMonoResult(value)) {
-      return value.run(this.signal).then(
+      // under the lazy request signal: created only if a step of the run needs it
+      const run =
+        this.abort === undefined
+          ? value.run()
+          : runWithSignal(value, this.abort);
+      return run.then(
         (result) => this.settle(result),
         (error: unknown) => {
           throw this.thrown(error);
@@ -165,12 +151,7 @@ export class HandlerCall extends HttpOperationRecord implements NdjsonListener {
     if (this.done) return error;
     if (error instanceof PreparedHttpResponse) return error;
     this.failure = error;
-    const controller =
-      this.controller ?? sharedRequestAbortController(this.req);
-    if (
-      controller?.signal.aborted === true &&
-      error === controller.signal.reason
-    ) {
+    if (this.abort?.isAbortReason(error) === true) {
       this.finish('err', CLIENT_CLOSED_REQUEST);
       return error;
     }
@@ -202,7 +183,7 @@ export class HandlerCall extends HttpOperationRecord implements NdjsonListener {
     if (options.mode === 'ndjson') {
       this.setHeader('content-type', NDJSON_CONTENT_TYPE);
       this.timing();
-      this.stopWatch?.();
+      this.abort?.stop();
       return new StreamableFile(
         new NdjsonStream(flux, this.pipeline.problems, this, {
           instance:
@@ -274,7 +255,7 @@ export class HandlerCall extends HttpOperationRecord implements NdjsonListener {
   private sse(source: Observable<unknown>): Observable<unknown> {
     const counts = { ok: 0, err: 0 };
     this.fluxCounts = counts;
-    this.stopWatch?.();
+    this.abort?.stop();
     return sseResponse(source, this.pipeline.problems, counts, this);
   }
 
@@ -303,7 +284,7 @@ export class HandlerCall extends HttpOperationRecord implements NdjsonListener {
     this.done = true;
     const durationMs = performance.now() - this.start;
     this.timing();
-    this.stopWatch?.();
+    this.abort?.stop();
     const req = this.req;
     this.pipeline.emit(
       this.event(

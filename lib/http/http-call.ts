@@ -10,6 +10,7 @@ import { correlationStoreOf } from '../correlation/correlation.middleware';
 import type { OperationEvent } from '../operations/operation-event';
 import type { FluxResult } from '../result/flux-result';
 import { runWithAbortSignal } from '../result/mono-result';
+import { runWithSignal } from '../result/mono-result.signal-run';
 import type { OperationOutcome } from '../result/outcome';
 import { isResult } from '../result/result';
 import { BatchCollector } from './flux-batch';
@@ -23,7 +24,6 @@ import {
   routeTemplate,
   setResponseHeader,
   setResponseStatus,
-  watchClientDisconnect,
 } from './http-response';
 import { NDJSON_CONTENT_TYPE, NdjsonStream } from './ndjson';
 import {
@@ -32,7 +32,7 @@ import {
   type ProblemDetailsFactory,
 } from './problem-details';
 import { nestDefaultStatus, stashThrownProblem } from './exception-handoff';
-import { CALL, CLIENT_CLOSED_REQUEST } from './request-abort';
+import { CALL, CLIENT_CLOSED_REQUEST, RequestAbort } from './request-abort';
 import { isFluxResult, isMonoResult } from './result-kinds';
 
 import { HttpOperationRecord } from './http-operation-record';
@@ -75,8 +75,8 @@ export class HttpCall extends HttpOperationRecord {
   private work?: Subscription;
   private pending = 0;
   private upstreamComplete = false;
-  private abortController?: AbortController;
-  private closeWatch?: () => void;
+  /** The lazy client-disconnect signal: the ambient run signal of the handler. */
+  private readonly abort: RequestAbort;
   private outcome: OperationOutcome = 'ok';
   private streaming = false;
   private streamEnded = false;
@@ -91,16 +91,12 @@ export class HttpCall extends HttpOperationRecord {
     readonly res: AdapterResponse,
   ) {
     super(route.operation, route.log);
+    this.abort = new RequestAbort(req, res);
   }
 
   /** A signal that aborts when the client disconnects (created on first use). */
   get signal(): AbortSignal {
-    if (this.abortController === undefined) {
-      const watch = watchClientDisconnect(this.res);
-      this.abortController = watch.controller;
-      this.closeWatch = watch.stop;
-    }
-    return this.abortController.signal;
+    return this.abort.signal();
   }
 
   /**
@@ -110,18 +106,14 @@ export class HttpCall extends HttpOperationRecord {
    * awaits runs with that signal.
    */
   handle(next: CallHandler): Observable<unknown> {
-    return runWithAbortSignal(
-      () => this.signal,
-      () => next.handle(),
-    );
+    return runWithAbortSignal(this.abort, () => next.handle());
   }
 
   /** Subscribes to the handler (in the ambient-signal context, see {@link handle}). */
   attach(subscriber: Subscriber<unknown>, next: CallHandler): HttpCall {
     this.downstream = subscriber;
-    this.upstream = runWithAbortSignal(
-      () => this.signal,
-      () => next.handle().subscribe(this),
+    this.upstream = runWithAbortSignal(this.abort, () =>
+      next.handle().subscribe(this),
     );
     return this;
   }
@@ -130,7 +122,7 @@ export class HttpCall extends HttpOperationRecord {
   unsubscribe(): void {
     this.upstream?.unsubscribe();
     this.work?.unsubscribe();
-    this.closeWatch?.();
+    this.abort.stop();
   }
 
   // Observer of the handler's Observable ------------------------------------------------
@@ -148,7 +140,8 @@ export class HttpCall extends HttpOperationRecord {
     }
     if (isMonoResult(value)) {
       this.pending++;
-      value.run(this.signal).then(
+      // under the lazy request signal: created only if a step of the run needs it
+      runWithSignal(value, this.abort).then(
         (result) => this.settled(result),
         (error: unknown) => this.error(error),
       );
@@ -165,10 +158,7 @@ export class HttpCall extends HttpOperationRecord {
   error(error: unknown): void {
     if (this.done) return;
     this.done = true;
-    if (
-      this.abortController?.signal.aborted &&
-      error === this.abortController.signal.reason
-    ) {
+    if (this.abort.isAbortReason(error)) {
       this.outcome = 'err';
       this.status = CLIENT_CLOSED_REQUEST;
     } else {

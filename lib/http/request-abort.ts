@@ -1,8 +1,12 @@
 // The client-disconnect signal of one HTTP request, shared by ResultInterceptor, the handler
-// pipeline and `@RequestAbortSignal()` (one AbortController per request, created on first use).
+// pipeline and `@RequestAbortSignal()`: one AbortController per request, created only when
+// something reads the signal (a request whose handler never needs it creates none and adds no
+// 'close' listener).
+import type { LazyAbortSignal } from '../result/mono-result.ambient-signal';
 import {
   type AdapterRequest,
   type AdapterResponse,
+  rawResponse,
   watchClientDisconnect,
 } from './http-response';
 
@@ -12,7 +16,7 @@ export const CLIENT_CLOSED_REQUEST = 499;
 /** @internal Where ResultInterceptor keeps the request's call on the request. */
 export const CALL = Symbol.for('rfs:http-call');
 
-/** Where {@link requestAbortSignal} leaves its controller on the Node request (shared per request). */
+/** Where the request's controller is kept on the Node request once created (shared per request). */
 const REQUEST_SIGNAL = Symbol.for('rfs:http-request-signal');
 
 type SignalHolder = { [REQUEST_SIGNAL]?: AbortController };
@@ -21,6 +25,64 @@ type CallHolder = { [CALL]?: { readonly signal: AbortSignal } };
 function rawRequestOf(request: unknown): SignalHolder | undefined {
   if (typeof request !== 'object' || request === null) return undefined;
   return ((request as AdapterRequest).raw ?? request) as SignalHolder;
+}
+
+/**
+ * The lazy client-disconnect signal of one request (the ambient run signal of its handler).
+ * Until something reads {@link RequestAbort.signal} it holds no AbortController and no listener:
+ * `aborted` then asks the Node response whether the connection closed before the response was
+ * finished, so a signal created after the client left is created aborted.
+ *
+ * @internal shared by ResultInterceptor and the handler pipeline
+ */
+export class RequestAbort implements LazyAbortSignal {
+  private controller: AbortController | undefined = undefined;
+  private stopWatch: (() => void) | undefined = undefined;
+
+  constructor(
+    private readonly req: unknown,
+    private readonly res: AdapterResponse,
+  ) {}
+
+  /** Whether the client went away (creates the signal only then, for one abort reason). */
+  get aborted(): boolean {
+    const c = this.controller;
+    if (c !== undefined) return c.signal.aborted;
+    const raw = rawResponse(this.res);
+    if (raw.destroyed !== true || raw.writableFinished) return false;
+    return this.signal().aborted;
+  }
+
+  /** The signal, created on first call (shared with `@RequestAbortSignal()`). */
+  signal(): AbortSignal {
+    if (this.controller === undefined) {
+      const shared = sharedRequestAbortController(this.req);
+      if (shared !== undefined) {
+        this.controller = shared;
+      } else {
+        const watch = watchClientDisconnect(this.res);
+        this.controller = watch.controller;
+        this.stopWatch = watch.stop;
+        sharedRequestAbortController(this.req, watch.controller);
+      }
+    }
+    return this.controller.signal;
+  }
+
+  /** Whether `error` is this request's client-disconnect abort reason (creates nothing). */
+  isAbortReason(error: unknown): boolean {
+    const c = this.controller ?? sharedRequestAbortController(this.req);
+    return c !== undefined && c.signal.aborted && error === c.signal.reason;
+  }
+
+  /** Stops watching the connection (the response is written or handed to a stream). */
+  stop(): void {
+    const stop = this.stopWatch;
+    if (stop !== undefined) {
+      this.stopWatch = undefined;
+      stop();
+    }
+  }
 }
 
 /**
@@ -43,7 +105,7 @@ export function requestAbortSignal(
 
 /**
  * The client-disconnect controller already created for this (Express, Fastify or Node) request
- * by {@link requestAbortSignal} or the handler pipeline, or `undefined`; `controller` sets it.
+ * by {@link requestAbortSignal} or a {@link RequestAbort}, or `undefined`; `controller` sets it.
  *
  * @internal shared with the handler pipeline
  */

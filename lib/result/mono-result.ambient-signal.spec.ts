@@ -203,7 +203,7 @@ describe('runWithAbortSignal', () => {
 
   it('rejects a bad signal argument with an error naming it', () => {
     expect(() => runWithAbortSignal('nope' as never, () => 1)).toThrow(
-      /runWithAbortSignal: `signal` must be an AbortSignal or a function returning one; got string/,
+      /runWithAbortSignal: `signal` must be an AbortSignal, a function returning one or a LazyAbortSignal; got string/,
     );
   });
 

@@ -11,10 +11,41 @@ export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
 setMaxListeners(0, NEVER_ABORTED);
 
 /**
- * An `AbortSignal`, or a function that returns one, called when a run first needs it (so a
- * context that never runs a MonoResult creates no `AbortController`).
+ * A signal created only when something needs it, that can tell whether it aborted without being
+ * created. A run under one (see {@link runWithAbortSignal}) reads `aborted` between steps and
+ * calls `signal()` only for a step that uses the signal: a thunk declared with a parameter, a
+ * timeout/retry delay/all/any step, `fromObservable`, or `currentAbortSignal()`.
+ *
+ * @example
+ * ```ts
+ * let ac: AbortController | undefined;
+ * const lazy: LazyAbortSignal = {
+ *   get aborted() { return ac?.signal.aborted ?? job.cancelled; },
+ *   signal: () => (ac ??= new AbortController()).signal,
+ * };
+ * ```
  */
-export type AbortSignalSource = AbortSignal | (() => AbortSignal);
+export interface LazyAbortSignal {
+  /** Whether the signal aborted (or would be created aborted); must not create it. */
+  readonly aborted: boolean;
+  /** The signal: created on the first call, the same one after. */
+  signal(): AbortSignal;
+}
+
+/**
+ * An `AbortSignal`; a function that returns one, called when a run starts (so a context that
+ * never runs a MonoResult creates no `AbortController`); or a {@link LazyAbortSignal}, read only
+ * when a step of the run needs the signal.
+ */
+export type AbortSignalSource =
+  AbortSignal | (() => AbortSignal) | LazyAbortSignal;
+
+/** Whether `source` is a {@link LazyAbortSignal}. */
+export function isLazySignal(
+  source: AbortSignalSource,
+): source is LazyAbortSignal {
+  return typeof source === 'object' && !(source instanceof AbortSignal);
+}
 
 /**
  * The ambient signal of {@link runWithAbortSignal}. Only signal-less runs read it (one
@@ -35,8 +66,10 @@ export const ambientSignals = new AsyncLocalStorage<
  * ResultInterceptor runs each route handler this way with a signal that aborts when the client
  * disconnects.
  *
- * @param signal the signal, or a function returning it (called once per run that needs it;
- *   return the same signal each time, e.g. one created on first call)
+ * @param signal the signal; a function returning it (called once per run, when it starts;
+ *   return the same signal each time, e.g. one created on first call); or a
+ *   {@link LazyAbortSignal}, created only when a step of a run needs it (a run whose thunks
+ *   declare no signal parameter and that has no timeout/retry delay/all/any step never creates it)
  * @example
  * ```ts
  * // a queue consumer: every MonoResult the job awaits stops when the job is cancelled
@@ -48,9 +81,13 @@ export function runWithAbortSignal<R>(
   signal: AbortSignalSource,
   fn: () => R,
 ): R {
-  if (!(signal instanceof AbortSignal) && typeof signal !== 'function') {
+  if (
+    !(signal instanceof AbortSignal) &&
+    typeof signal !== 'function' &&
+    typeof (signal as Partial<LazyAbortSignal> | null)?.signal !== 'function'
+  ) {
     throw new TypeError(
-      `runWithAbortSignal: \`signal\` must be an AbortSignal or a function returning one; got ${describe(signal)}`,
+      `runWithAbortSignal: \`signal\` must be an AbortSignal, a function returning one or a LazyAbortSignal; got ${describe(signal)}`,
     );
   }
   return ambientSignals.run(signal, fn);
@@ -86,8 +123,8 @@ export function currentAbortSignal(): AbortSignal | undefined {
 
 /** The signal of an ambient source (calls a lazy one). */
 export function signalOf(source: AbortSignalSource): AbortSignal {
-  if (typeof source !== 'function') return source;
-  const signal = source();
+  if (source instanceof AbortSignal) return source;
+  const signal = typeof source === 'function' ? source() : source.signal();
   if (signal instanceof AbortSignal) return signal;
   throw new TypeError(
     `runWithAbortSignal: the \`signal\` function must return an AbortSignal; got ${describe(signal)}`,

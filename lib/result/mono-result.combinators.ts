@@ -2,7 +2,12 @@
 import { Err, Ok, type Result } from './result';
 // import cycle with mono-result.ts: MonoResult is only read at call time, never at load time
 import { MonoResult } from './mono-result';
-import { runMono, type RunContext, type Step } from './mono-result.run-loop';
+import {
+  newContext,
+  runMono,
+  type RunContext,
+  type Step,
+} from './mono-result.run-loop';
 import { withChildSignal } from './mono-result.signal-run';
 import {
   checkConcurrency,
@@ -58,7 +63,7 @@ export function combine(
   const timed = list.some((m) => m.meta.timed);
   return MonoResult.fromSource<unknown, unknown>((ctx) => {
     if (n === 0) {
-      if (ctx.signal.aborted) throw ctx.signal.reason;
+      if (ctx.aborted) throw ctx.reason;
       return mode === 'any' ? new Err([]) : new Ok(shape([]));
     }
     return withChildSignal<unknown, unknown>(ctx, (child, resolve, reject) => {
@@ -101,13 +106,12 @@ export function combine(
           active++;
           // concurrent items measure their steps from the same mark, each on its own
           const timing = ctx.timing;
-          const itemCtx: RunContext = {
-            signal: child.signal,
-            timing:
-              timing === undefined
-                ? undefined
-                : { start: timing.start, mark: timing.mark },
-          };
+          const itemCtx: RunContext = newContext(
+            child.signal,
+            timing === undefined
+              ? undefined
+              : { start: timing.start, mark: timing.mark },
+          );
           let s: Step<unknown, unknown>;
           try {
             s = runMono(list[i], itemCtx);

@@ -27,7 +27,7 @@ export function orElseStep<T, E, U, F>(
 ): StepFn<T, E> {
   return (r, ctx) => {
     if (r.isOk()) return r;
-    if (ctx.signal.aborted) throw ctx.signal.reason;
+    if (ctx.aborted) throw ctx.reason;
     return toStep(fn(r.error), ctx, ORELSE_WHERE);
   };
 }

@@ -46,10 +46,7 @@ export function timeoutSource<T, E>(
         child.abort(error);
         resolve(new Err(error));
       }, ms);
-      const childCtx: RunContext = {
-        signal: child.signal,
-        timing: ctx.timing,
-      };
+      const childCtx: RunContext = newContext(child.signal, ctx.timing);
       let s: Step<T, E>;
       try {
         s = src(childCtx);
@@ -119,7 +116,7 @@ export function retrySource<T, E>(
         return r;
       const delay = delayOf(retry);
       if (delay > 0) await sleep(delay, ctx.signal);
-      else if (ctx.signal.aborted) throw ctx.signal.reason;
+      else if (ctx.aborted) throw ctx.reason;
     }
   };
 }
@@ -147,7 +144,7 @@ export function cacheSource<T, E>(
           ? src(newContext(NEVER_ABORTED))
           : ambientSignals.run(undefined, src, newContext(NEVER_ABORTED));
     } catch (error) {
-      if (ctx.signal.aborted) throw ctx.signal.reason;
+      if (ctx.aborted) throw ctx.reason;
       throw error;
     }
     if (!(s instanceof Promise)) {

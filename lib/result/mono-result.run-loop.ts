@@ -5,32 +5,28 @@ import type { Result } from './result';
 import type { OperationOutcome } from './outcome';
 // import cycle with mono-result.ts: MonoResult is only read at call time, never at load time
 import { MonoResult } from './mono-result';
-import { NEVER_ABORTED } from './mono-result.ambient-signal';
+import * as runContext from './mono-result.run-context';
+import type { RunContext } from './mono-result.run-context';
 import { describe } from './mono-result.options';
+import { NEVER_ABORTED } from './mono-result.ambient-signal';
 
 // Bound once: CommonJS output reads an imported binding through an export getter (two, across a
 // re-export) on every use, and these are used on every step of every run.
 export const Ok = results.Ok;
 export const Err = results.Err;
 export const isResult = results.isResult;
+const { callThunk, FREE_RUN, newContext, startTiming } = runContext;
 
-/** Time marks of one run, shared by every step of that run (see `logStep`). */
-export interface RunTiming {
-  /** `performance.now()` when the run (or its first logged mono) started. */
-  readonly start: number;
-  /** When the previous logged step ended (or `start`). */
-  mark: number;
-}
-
-/** State of one run: the cancellation signal and the timing marks. */
-export interface RunContext {
-  readonly signal: AbortSignal;
-  /**
-   * Set when a mono with log methods starts running: reading the clock costs more than a
-   * whole synchronous chain, so runs without logging never do.
-   */
-  timing: RunTiming | undefined;
-}
+export {
+  callThunk,
+  FREE_RUN,
+  lazyContext,
+  newContext,
+  now,
+  RunContext,
+  type RunTiming,
+  timingOf,
+} from './mono-result.run-context';
 
 /** What a source produces: a Result right away, or later. */
 export type Step<T, E> = Result<T, E> | Promise<Result<T, E>>;
@@ -107,7 +103,7 @@ function exec(node: StepNode, r: AnyResult, ctx: RunContext): unknown {
         : r;
     case KIND_FLAT_MAP:
       if (r.isErr()) return r;
-      if (ctx !== FREE_RUN && ctx.signal.aborted) throw ctx.signal.reason;
+      if (ctx !== FREE_RUN && ctx.aborted) throw ctx.reason;
       return toStep(
         (node.fn as (v: unknown) => ResultSource<unknown, unknown>)(r.value),
         ctx,
@@ -120,14 +116,17 @@ function exec(node: StepNode, r: AnyResult, ctx: RunContext): unknown {
   }
 }
 
-/** The `fromAsync` step: a sync throw is mapped by `mapReject` when given, else a defect. */
+/**
+ * The `fromAsync` step: a sync throw is mapped by `mapReject` when given, else a defect. A thunk
+ * declared without parameters does not make a lazy run create its signal.
+ */
 function runThunk(node: StepNode, ctx: RunContext): unknown {
-  const signal = ctx.signal;
   // (reading `aborted` costs a getter call; the free-run signal never aborts)
-  if (ctx !== FREE_RUN && signal.aborted) throw signal.reason;
+  if (ctx !== FREE_RUN && ctx.aborted) throw ctx.reason;
+  const fn = node.fn as (signal: AbortSignal) => unknown;
   let out: unknown;
   try {
-    out = (node.fn as (signal: AbortSignal) => unknown)(signal);
+    out = callThunk(fn, ctx);
   } catch (cause) {
     const mapReject = node.meta.mapReject;
     if (mapReject === undefined) throw cause;
@@ -142,31 +141,6 @@ function runThunk(node: StepNode, ctx: RunContext): unknown {
 /** Anything `flatMap`/`orElse`/`defer` accept as "the next Result". */
 export type ResultSource<T, E> =
   Result<T, E> | MonoResult<T, E> | PromiseLike<Result<T, E>>;
-
-export const now = (): number => performance.now();
-
-export function newContext(signal: AbortSignal): RunContext {
-  return { signal, timing: undefined };
-}
-
-/**
- * The context of runs without a signal and without log methods: nothing in it changes, so
- * they share it (a run that meets a logged mono switches to a fresh one, see `runMono`).
- */
-export const FREE_RUN: RunContext = newContext(NEVER_ABORTED);
-
-/** The run's timing marks (started now if no logged mono started them yet). */
-export function timingOf(ctx: RunContext): RunTiming {
-  if (ctx.timing !== undefined) return ctx.timing;
-  const timing = startTiming();
-  if (ctx !== FREE_RUN) ctx.timing = timing;
-  return timing;
-}
-
-function startTiming(): RunTiming {
-  const t = now();
-  return { start: t, mark: t };
-}
 
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
@@ -268,7 +242,7 @@ async function continueAsync(
       try {
         v = await out;
       } catch (cause) {
-        if (ctx.signal.aborted) throw ctx.signal.reason;
+        if (ctx.aborted) throw ctx.reason;
         rejected = true;
         v = meta.mapReject(cause);
       }
@@ -305,7 +279,7 @@ export function sourceOf<T, E>(m: MonoResult<T, E>): Source<T, E> {
 
 /** True when `error` is the run's own abort (a cancellation, not a failure to log). */
 export function isAbort(ctx: RunContext, error: unknown): boolean {
-  return ctx.signal.aborted && error === ctx.signal.reason;
+  return ctx.aborted && error === ctx.reason;
 }
 
 export function outcomeOf(r: Result<unknown, unknown>): OperationOutcome {

@@ -3,6 +3,7 @@
 import { Observable } from 'rxjs';
 import type { Result } from './result';
 import {
+  callThunk,
   DEFER_WHERE,
   Err,
   FREE_RUN,
@@ -23,12 +24,12 @@ export function fromPromiseStep<T, E>(
   mapErr: (cause: unknown) => E,
 ): (r: unknown, ctx: RunContext) => unknown {
   return (_r, ctx) => {
-    const signal = ctx.signal;
     // (reading `aborted` costs a getter call; the free-run signal never aborts)
-    if (ctx !== FREE_RUN && signal.aborted) throw signal.reason;
+    if (ctx !== FREE_RUN && ctx.aborted) throw ctx.reason;
     let value: PromiseLike<T> | T;
     try {
-      value = thunk(signal);
+      // a thunk declared without parameters leaves a lazy run's signal uncreated
+      value = callThunk(thunk, ctx);
     } catch (cause) {
       return new Err(mapErr(cause));
     }
@@ -42,7 +43,7 @@ export function deferStep<T, E>(
   factory: () => ResultSource<T, E>,
 ): (r: unknown, ctx: RunContext) => unknown {
   return (_r, ctx) => {
-    if (ctx.signal.aborted) throw ctx.signal.reason;
+    if (ctx.aborted) throw ctx.reason;
     return toStep(factory(), ctx, DEFER_WHERE);
   };
 }

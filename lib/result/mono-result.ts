@@ -58,6 +58,7 @@ export {
   runWithAbortSignal,
   runWithoutAbortSignal,
   type AbortSignalSource,
+  type LazyAbortSignal,
 } from './mono-result.ambient-signal';
 export type { ResultSource } from './mono-result.run-loop';
 export type { MonoErrType, MonoOkType } from './mono-result.combinators';
