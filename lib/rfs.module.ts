@@ -27,7 +27,7 @@ import {
 } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { alertsProviders } from './alerts/alerts.providers';
-import { CorrelationMiddleware } from './correlation/correlation.middleware';
+import { CorrelationSetup } from './correlation/correlation.setup';
 import { correlationProviders } from './correlation/correlation.providers';
 import { httpProviders } from './http/http.providers';
 import { ResultHandlerPipeline } from './http/result-handler.pipeline';
@@ -132,6 +132,7 @@ export class RfsModule
     @Inject(getRfsOptionsToken()) private readonly options: RfsModuleOptions,
     private readonly hub: OperationHub,
     modules: ModulesContainer,
+    private readonly correlationSetup: CorrelationSetup,
     @Optional() private readonly handlerPipeline?: ResultHandlerPipeline,
   ) {
     super();
@@ -149,7 +150,8 @@ export class RfsModule
   }
 
   /**
-   * Applies the correlation middleware to `correlation.forRoutes` minus `correlation.exclude`,
+   * Applies the correlation middleware to `correlation.forRoutes` minus `correlation.exclude`
+   * (from the adapter's request hook when that covers every request, see CorrelationSetup),
    * and wraps the route handlers with `http.pipeline: 'handler'` (every controller exists now;
    * Nest registers the routes next).
    */
@@ -157,10 +159,7 @@ export class RfsModule
     this.handlerPipeline?.install();
     const c = this.options.correlation;
     if (c === false) return;
-    consumer
-      .apply(CorrelationMiddleware)
-      .exclude(...c.exclude)
-      .forRoutes(...c.forRoutes);
+    this.correlationSetup.apply(consumer, c);
   }
 
   /** Makes this module's hub the one decorators outside DI emit to. */

@@ -6,6 +6,7 @@ import { CorrelationIdResolver } from './correlation-id.resolver';
 import { CorrelationInterceptor } from './correlation.interceptor';
 import { CorrelationMiddleware } from './correlation.middleware';
 import { CorrelationService } from './correlation.service';
+import { CorrelationSetup } from './correlation.setup';
 import { CORRELATION_RESPONSE_HEADER } from './correlation.tokens';
 
 /**
@@ -28,6 +29,7 @@ export const correlationProviders: Provider[] = [
   },
   CorrelationService,
   CorrelationMiddleware,
+  CorrelationSetup,
   CorrelationInterceptor,
   {
     // Global only where no HTTP route would pay an interceptor pass for it: apps without an
