@@ -131,3 +131,22 @@ export function writeReport(
   fs.writeFileSync(markdown, toMarkdown(report));
   return { json, markdown };
 }
+
+/**
+ * Prints `markdown` and writes `bench/results/<name>.md` and `<name>.json` (the JSON object
+ * gets `name` first): the output step of the benches that render their own tables.
+ */
+export function writeResults(
+  name: string,
+  markdown: string,
+  json: Record<string, unknown>,
+): void {
+  console.log(`\n${markdown}`);
+  const dir = path.join(__dirname, '..', 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `${name}.md`), markdown);
+  fs.writeFileSync(
+    path.join(dir, `${name}.json`),
+    `${JSON.stringify({ name, ...json }, null, 2)}\n`,
+  );
+}

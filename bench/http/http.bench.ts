@@ -6,9 +6,9 @@
 // Writes bench/results/http.json and http.md.
 // Environment: BENCH_QUICK=1 (2 × 1 s rounds), BENCH_HTTP_ADAPTERS=express (one adapter),
 // BENCH_HTTP_SECONDS=n (round length), BENCH_STRICT=1 (exit 1 when a goal is missed).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { machineInfo, median } from '../harness';
+import { machineInfo, median, writeResults } from '../harness';
 import { VARIANTS, type Variant } from './http-apps';
 import { load, type LoadResult, startServer } from './http-load';
 
@@ -264,32 +264,20 @@ async function main(): Promise<void> {
     '',
   );
   const md = lines.join('\n');
-  console.log(`\n${md}`);
-  const dir = join(__dirname, '..', 'results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'http.md'), md);
-  writeFileSync(
-    join(dir, 'http.json'),
-    `${JSON.stringify(
-      {
-        name: 'http',
-        date,
-        machine,
-        anchor: ANCHOR,
-        config: {
-          rounds: ROUNDS,
-          roundSeconds: ROUND_S,
-          warmupSeconds: WARMUP_S,
-          connections: CONNECTIONS,
-          tool: `autocannon ${AUTOCANNON_VERSION}`,
-        },
-        results,
-        goals,
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  writeResults('http', md, {
+    date,
+    machine,
+    anchor: ANCHOR,
+    config: {
+      rounds: ROUNDS,
+      roundSeconds: ROUND_S,
+      warmupSeconds: WARMUP_S,
+      connections: CONNECTIONS,
+      tool: `autocannon ${AUTOCANNON_VERSION}`,
+    },
+    results,
+    goals,
+  });
   if (goals.some((g) => !g.met) && process.env.BENCH_STRICT === '1')
     process.exitCode = 1;
 }

@@ -18,11 +18,11 @@
 // Environment: BENCH_QUICK=1 (2 × 1 s rounds), BENCH_NOTIFIER_SECONDS=n (round length),
 // BENCH_NOTIFIER_ROUNDS=n, BENCH_NOTIFIER_RATE=n (req/s per app), BENCH_STRICT=1 (exit 1 when a goal is missed).
 import autocannon from 'autocannon';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { machineInfo, median, quantile } from '../harness';
+import { machineInfo, median, quantile, writeResults } from '../harness';
 import { type ServerProcess, startServer } from './http-load';
 import {
   type AlertsReport,
@@ -404,36 +404,24 @@ async function main(): Promise<void> {
     '',
   ];
   const md = lines.join('\n');
-  console.log(`\n${md}`);
-  const dir = join(__dirname, '..', 'results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'notifier-faults.md'), md);
-  writeFileSync(
-    join(dir, 'notifier-faults.json'),
-    `${JSON.stringify(
-      {
-        name: 'notifier-faults',
-        date,
-        machine,
-        anchor: ANCHOR,
-        config: {
-          rounds: ROUNDS,
-          roundSeconds: ROUND_S,
-          warmupSeconds: WARMUP_S,
-          connections: CONNECTIONS,
-          slowReceiverMs: SLOW_MS,
-          requests: REQUESTS.length,
-          failingShare: 0.3,
-          tool: `autocannon ${AUTOCANNON_VERSION}`,
-          seconds,
-        },
-        conditions: reports,
-        goals,
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  writeResults('notifier-faults', md, {
+    date,
+    machine,
+    anchor: ANCHOR,
+    config: {
+      rounds: ROUNDS,
+      roundSeconds: ROUND_S,
+      warmupSeconds: WARMUP_S,
+      connections: CONNECTIONS,
+      slowReceiverMs: SLOW_MS,
+      requests: REQUESTS.length,
+      failingShare: 0.3,
+      tool: `autocannon ${AUTOCANNON_VERSION}`,
+      seconds,
+    },
+    conditions: reports,
+    goals,
+  });
   if (goals.some((g) => !g.met) && process.env.BENCH_STRICT === '1')
     process.exitCode = 1;
 }

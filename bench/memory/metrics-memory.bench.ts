@@ -3,10 +3,8 @@
 // reads heapUsed; the collectors stay referenced until the end so nothing is freed early.
 // Run by bench/run.js with --expose-gc.
 import 'reflect-metadata';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Registry } from 'prom-client';
-import { machineInfo } from '../harness';
+import { machineInfo, writeResults } from '../harness';
 import { ResultMetricsCollector } from '../../lib/metrics/result-metrics.collector';
 import { resolveRfsOptions } from '../../lib/rfs.options';
 
@@ -156,13 +154,11 @@ const lines = [
   '',
 ];
 const md = lines.join('\n');
-console.log(md);
-const dir = join(__dirname, '..', 'results');
-mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, 'metrics-memory.md'), md);
-writeFileSync(
-  join(dir, 'metrics-memory.json'),
-  `${JSON.stringify({ name: 'metrics-memory', date: new Date().toISOString(), machine: machineInfo(), results, goals }, null, 2)}\n`,
-);
+writeResults('metrics-memory', md, {
+  date: new Date().toISOString(),
+  machine: machineInfo(),
+  results,
+  goals,
+});
 if (goals.some((g) => !g.met) && process.env.BENCH_STRICT === '1')
   process.exitCode = 1;

@@ -4,9 +4,8 @@
 // heap are sampled every 250 ms while autocannon (50 connections) drives it.
 // Writes bench/results/sample-rss.json and .md. BENCH_QUICK=1: 2 s of load instead of 10 s.
 import autocannon from 'autocannon';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { machineInfo } from '../harness';
+import { machineInfo, writeResults } from '../harness';
 import { type ServerProcess, startServer } from '../http/http-load';
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -126,14 +125,12 @@ async function main(): Promise<void> {
     ),
     '',
   ].join('\n');
-  console.log(md);
-  const dir = join(__dirname, '..', 'results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'sample-rss.md'), md);
-  writeFileSync(
-    join(dir, 'sample-rss.json'),
-    `${JSON.stringify({ name: 'sample-rss', date, machine, loadSeconds: LOAD_S, results }, null, 2)}\n`,
-  );
+  writeResults('sample-rss', md, {
+    date,
+    machine,
+    loadSeconds: LOAD_S,
+    results,
+  });
 }
 
 main().catch((e: unknown) => {
