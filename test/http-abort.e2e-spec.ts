@@ -1,4 +1,5 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Req } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import {
@@ -48,6 +49,17 @@ function slowMono(): MonoResult<string, RfsError> {
   );
 }
 
+/** Requests held by the signal-less thunk: their Node request, and the function that answers. */
+const held: { raw: IncomingMessage; answer: (v: string) => void }[] = [];
+
+/** A MonoResult whose thunk takes no signal (the request's signal is never created for it). */
+function signalLessMono(raw: IncomingMessage): MonoResult<string, RfsError> {
+  return MonoResult.fromPromise(
+    () => new Promise<string>((answer) => held.push({ raw, answer })),
+    () => RfsError.internal(),
+  ).map((v) => v);
+}
+
 /** A MonoResult that reports whether its thunk got `expected` (and whether it was aborted). */
 function signalReport(
   expected: AbortSignal,
@@ -79,6 +91,13 @@ class DisconnectController {
   @LogResultOperation('abort.logged')
   logged(): MonoResult<string, RfsError> {
     return slowMono();
+  }
+
+  @Get('signal-less')
+  signalLess(
+    @Req() req: IncomingMessage & { raw?: IncomingMessage },
+  ): MonoResult<string, RfsError> {
+    return signalLessMono(req.raw ?? req);
   }
 
   @Get('fast')
@@ -115,6 +134,15 @@ async function until(done: () => boolean): Promise<void> {
   }
 }
 
+/** Polls (every 5 ms, up to 10 s) until `done()` holds; fails the test if it never does. */
+async function waitFor(done: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error('condition not met within 10 s');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 const operations: Record<string, string> = {
   '/abort/direct': 'DisconnectController.direct',
   '/abort/awaited': 'DisconnectController.awaited',
@@ -127,6 +155,8 @@ describe.each([
   // no correlation store: @LogResultOperation handlers take ResultInterceptor's other branch
   ['express', 'without correlation', { correlation: false }],
   ['fastify', 'without correlation', { correlation: false }],
+  ['express', "pipeline 'handler'", { http: { pipeline: 'handler' } }],
+  ['fastify', "pipeline 'handler'", { http: { pipeline: 'handler' } }],
 ] as const)(
   'a MonoResult a handler returns or awaits on %s (%s)',
   (adapter, _label, options) => {
@@ -175,6 +205,25 @@ describe.each([
         ]);
       },
     );
+
+    it('a disconnect while a signal-less thunk runs: the request is recorded as client-closed (499) when it settles', async () => {
+      ctx.capture.clear();
+      held.length = 0;
+      const client = new AbortController();
+      const req = fetch(`${ctx.url!}/abort/signal-less`, {
+        signal: client.signal,
+      }).catch((e: unknown) => e);
+      await waitFor(() => held.length === 1);
+      const [{ raw, answer }] = held;
+      client.abort();
+      expect(await req).toMatchObject({ name: 'AbortError' });
+      await waitFor(() => raw.destroyed);
+      answer('too late');
+      await waitFor(() => ctx.capture.entries().length > 0);
+      expect(ctx.capture.entries()).toMatchObject([
+        { outcome: 'err', http: { status: 499 } },
+      ]);
+    });
 
     it.each(['/abort/fast', '/abort/fast-awaited'])(
       "%s: a request that stays connected completes; the MonoResult got the request's signal",
