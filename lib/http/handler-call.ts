@@ -5,7 +5,6 @@ import { isObservable, lastValueFrom, map, Observable, of } from 'rxjs';
 import type { CorrelationStore } from '../correlation/correlation-context';
 import type { OperationEvent } from '../operations/operation-event';
 import type { FluxResult } from '../result/flux-result';
-import { runWithAbortSignal } from '../result/mono-result';
 import { runWithSignal } from '../result/mono-result.signal-run';
 import type { OperationOutcome } from '../result/outcome';
 import { isResult } from '../result/result';
@@ -26,7 +25,11 @@ import {
   PreparedHttpResponse,
   rememberThrownProblem,
 } from './exception-handoff';
-import { CLIENT_CLOSED_REQUEST, RequestAbort } from './request-abort';
+import {
+  CLIENT_CLOSED_REQUEST,
+  RequestAbort,
+  runUnderRequestAbort,
+} from './request-abort';
 import { isFluxResult, isMonoResult } from './result-kinds';
 import { HttpOperationRecord } from './http-operation-record';
 import type { PipelineRoute } from './route-metadata';
@@ -83,7 +86,9 @@ export class HandlerCall extends HttpOperationRecord implements NdjsonListener {
       value =
         abort === undefined
           ? original.apply(self, args)
-          : runWithAbortSignal(abort, () => original.apply(self, args));
+          : runUnderRequestAbort(abort, this.store, () =>
+              original.apply(self, args),
+            );
     } catch (error) {
       throw this.thrown(error);
     }

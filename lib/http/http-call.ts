@@ -9,7 +9,6 @@ import { CorrelationContext } from '../correlation/correlation-context';
 import { correlationStoreOf } from '../correlation/correlation.middleware';
 import type { OperationEvent } from '../operations/operation-event';
 import type { FluxResult } from '../result/flux-result';
-import { runWithAbortSignal } from '../result/mono-result';
 import { runWithSignal } from '../result/mono-result.signal-run';
 import type { OperationOutcome } from '../result/outcome';
 import { isResult } from '../result/result';
@@ -32,7 +31,12 @@ import {
   type ProblemDetailsFactory,
 } from './problem-details';
 import { nestDefaultStatus, stashThrownProblem } from './exception-handoff';
-import { CALL, CLIENT_CLOSED_REQUEST, RequestAbort } from './request-abort';
+import {
+  CALL,
+  CLIENT_CLOSED_REQUEST,
+  RequestAbort,
+  runUnderRequestAbort,
+} from './request-abort';
 import { isFluxResult, isMonoResult } from './result-kinds';
 
 import { HttpOperationRecord } from './http-operation-record';
@@ -106,14 +110,18 @@ export class HttpCall extends HttpOperationRecord {
    * awaits runs with that signal.
    */
   handle(next: CallHandler): Observable<unknown> {
-    return runWithAbortSignal(this.abort, () => next.handle());
+    return runUnderRequestAbort(this.abort, CorrelationContext.current(), () =>
+      next.handle(),
+    );
   }
 
   /** Subscribes to the handler (in the ambient-signal context, see {@link handle}). */
   attach(subscriber: Subscriber<unknown>, next: CallHandler): HttpCall {
     this.downstream = subscriber;
-    this.upstream = runWithAbortSignal(this.abort, () =>
-      next.handle().subscribe(this),
+    this.upstream = runUnderRequestAbort(
+      this.abort,
+      CorrelationContext.current(),
+      () => next.handle().subscribe(this),
     );
     return this;
   }

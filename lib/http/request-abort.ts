@@ -2,7 +2,13 @@
 // pipeline and `@RequestAbortSignal()`: one AbortController per request, created only when
 // something reads the signal (a request whose handler never needs it creates none and adds no
 // 'close' listener).
-import type { LazyAbortSignal } from '../result/mono-result.ambient-signal';
+import { CorrelationContext } from '../correlation/correlation-context';
+import {
+  type AbortSignalSource,
+  type LazyAbortSignal,
+  runWithAbortSignal,
+  setAmbientSignalProvider,
+} from '../result/mono-result.ambient-signal';
 import {
   type AdapterRequest,
   type AdapterResponse,
@@ -83,6 +89,42 @@ export class RequestAbort implements LazyAbortSignal {
       stop();
     }
   }
+}
+
+/** Where a request's {@link RequestAbort} is kept on its correlation store. */
+const STORE_ABORT = Symbol.for('rfs:http-request-abort');
+
+type AbortStore = { [STORE_ABORT]?: RequestAbort };
+
+/** The ambient run signal of signal-less MonoResult runs inside a request's correlation context. */
+function storedRequestAbort(): AbortSignalSource | undefined {
+  return (CorrelationContext.storage.getStore() as AbortStore | undefined)?.[
+    STORE_ABORT
+  ];
+}
+
+let providerInstalled = false;
+
+/**
+ * Runs `fn` (the route handler) with `abort` as the ambient signal of its signal-less MonoResult
+ * runs. With the request's correlation store (the one active now) the source rides on that store
+ * — read by the ambient-signal provider installed on first use — so a request needs no second
+ * AsyncLocalStorage; without one it falls back to `runWithAbortSignal`.
+ *
+ * @internal shared by ResultInterceptor and the handler pipeline
+ */
+export function runUnderRequestAbort<R>(
+  abort: RequestAbort,
+  store: object | undefined,
+  fn: () => R,
+): R {
+  if (store === undefined) return runWithAbortSignal(abort, fn);
+  if (!providerInstalled) {
+    providerInstalled = true;
+    setAmbientSignalProvider(storedRequestAbort);
+  }
+  (store as AbortStore)[STORE_ABORT] = abort;
+  return fn();
 }
 
 /**

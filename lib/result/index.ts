@@ -7,5 +7,10 @@ export * from './rfs.error';
 export * from './outcome';
 export * from './result-log-sink';
 export * from './mono-result';
+export {
+  setAmbientSignalProvider,
+  type AmbientSignalProvider,
+  type LazyAbortSignal,
+} from './mono-result.ambient-signal';
 export * from './flux-result';
 export * from './result-operators';

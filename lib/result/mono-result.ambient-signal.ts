@@ -48,13 +48,55 @@ export function isLazySignal(
 }
 
 /**
- * The ambient signal of {@link runWithAbortSignal}. Only signal-less runs read it (one
- * `getStore()`); until the first `runWithAbortSignal` it is not even enabled, so plain scripts
- * pay nothing for it.
+ * The ambient signal of {@link runWithAbortSignal} ({@link NEVER_ABORTED} inside
+ * {@link runWithoutAbortSignal}). Only signal-less runs read it (one `getStore()`); until the
+ * first `runWithAbortSignal` it is not even enabled, so code that never calls it pays nothing.
  */
-export const ambientSignals = new AsyncLocalStorage<
-  AbortSignalSource | undefined
->();
+export const ambientSignals = new AsyncLocalStorage<AbortSignalSource>();
+
+/** Where signal-less runs look for an ambient signal outside any `runWithAbortSignal`. */
+export type AmbientSignalProvider = () => AbortSignalSource | undefined;
+
+let provider: AmbientSignalProvider | undefined;
+
+/**
+ * Installs where signal-less runs find their ambient signal when no {@link runWithAbortSignal}
+ * (or {@link runWithoutAbortSignal}) context is active: e.g. a field of a request store that
+ * another AsyncLocalStorage already carries, so a request needs no second one. nestjs-rfs's HTTP
+ * layer installs one that reads the correlation store; installing another replaces it.
+ *
+ * @param fn the provider (called once per signal-less run; keep it cheap), or `undefined`
+ * @example
+ * ```ts
+ * const jobs = new AsyncLocalStorage<{ cancel: AbortSignal }>();
+ * setAmbientSignalProvider(() => jobs.getStore()?.cancel);
+ * ```
+ */
+export function setAmbientSignalProvider(
+  fn: AmbientSignalProvider | undefined,
+): void {
+  if (fn !== undefined && typeof fn !== 'function') {
+    throw new TypeError(
+      `setAmbientSignalProvider: \`fn\` must be a function or undefined; got ${describe(fn)}`,
+    );
+  }
+  provider = fn;
+}
+
+/** The ambient signal source of a signal-less run, or `undefined` (never aborted). */
+export function ambientSource(): AbortSignalSource | undefined {
+  const source = ambientSignals.getStore();
+  if (source !== undefined)
+    return source === NEVER_ABORTED ? undefined : source;
+  return provider === undefined ? undefined : provider();
+}
+
+/** Runs `fn(arg)` detached from any ambient signal (no ALS work when there is none). */
+export function runDetached<A, R>(fn: (arg: A) => R, arg: A): R {
+  return ambientSource() === undefined
+    ? fn(arg)
+    : ambientSignals.run(NEVER_ABORTED, fn, arg);
+}
 
 /**
  * Runs `fn` so that every MonoResult run without an explicit signal inside it — `mono.run()`,
@@ -104,7 +146,7 @@ export function runWithAbortSignal<R>(
  * ```
  */
 export function runWithoutAbortSignal<R>(fn: () => R): R {
-  return ambientSignals.run(undefined, fn);
+  return ambientSignals.run(NEVER_ABORTED, fn);
 }
 
 /**
@@ -117,7 +159,7 @@ export function runWithoutAbortSignal<R>(fn: () => R): R {
  * ```
  */
 export function currentAbortSignal(): AbortSignal | undefined {
-  const source = ambientSignals.getStore();
+  const source = ambientSource();
   return source === undefined ? undefined : signalOf(source);
 }
 

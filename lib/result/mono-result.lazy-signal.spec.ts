@@ -1,10 +1,14 @@
 import { ok } from './result';
 import {
   currentAbortSignal,
-  type LazyAbortSignal,
   MonoResult,
   runWithAbortSignal,
+  runWithoutAbortSignal,
 } from './mono-result';
+import {
+  setAmbientSignalProvider,
+  type LazyAbortSignal,
+} from './mono-result.ambient-signal';
 
 // Jest 30 fails the running test on an unhandled rejection; flush late ones into their test.
 afterEach(() => new Promise((r) => setImmediate(r)));
@@ -206,5 +210,45 @@ describe('timeout and retry under a LazyAbortSignal', () => {
     abort();
     await expect(run).rejects.toBe(reason);
     expect(upstream[0].aborted).toBe(true);
+  });
+});
+
+describe('setAmbientSignalProvider', () => {
+  afterEach(() => setAmbientSignalProvider(undefined));
+
+  it('gives signal-less runs the provider’s source; runWithAbortSignal and runWithoutAbortSignal still win', async () => {
+    const { lazy, state, abort, reason } = lazySource();
+    setAmbientSignalProvider(() => lazy);
+    const seen: AbortSignal[] = [];
+    const mono = MonoResult.fromAsync((signal) => {
+      seen.push(signal);
+      return Promise.resolve(ok(1));
+    });
+    await mono.run();
+    expect(seen[0]).toBe(state.ac!.signal);
+
+    const own = new AbortController();
+    await runWithAbortSignal(own.signal, () => mono.run());
+    expect(seen[1]).toBe(own.signal);
+    await runWithoutAbortSignal(() => mono.run());
+    expect(seen[2]).not.toBe(state.ac!.signal);
+    expect(seen[2].aborted).toBe(false);
+
+    abort();
+    await expect(mono.run()).rejects.toBe(reason);
+    // a cached source runs detached from the provider's (aborted) signal
+    const cached = MonoResult.fromPromise(
+      () => Promise.resolve(7),
+      () => 'e',
+    ).cache();
+    await expect(runWithoutAbortSignal(() => cached.run())).resolves.toEqual(
+      ok(7),
+    );
+  });
+
+  it('rejects a provider that is not a function, naming the parameter', () => {
+    expect(() => setAmbientSignalProvider('x' as never)).toThrow(
+      /setAmbientSignalProvider: `fn` must be a function or undefined; got string/,
+    );
   });
 });

@@ -1,7 +1,7 @@
 // Internal (not exported from the package): the sources behind MonoResult.timeout/retry/cache.
 import { Err, type Result } from './result';
 import { RfsError } from './rfs.error';
-import { ambientSignals, NEVER_ABORTED } from './mono-result.ambient-signal';
+import { NEVER_ABORTED, runDetached } from './mono-result.ambient-signal';
 import {
   newContext,
   type RunContext,
@@ -139,10 +139,7 @@ export function cacheSource<T, E>(
     let s: Step<T, E>;
     try {
       // detached from the caller's ambient signal too (monos awaited inside the source)
-      s =
-        ambientSignals.getStore() === undefined
-          ? src(newContext(NEVER_ABORTED))
-          : ambientSignals.run(undefined, src, newContext(NEVER_ABORTED));
+      s = runDetached(src, newContext(NEVER_ABORTED));
     } catch (error) {
       if (ctx.aborted) throw ctx.reason;
       throw error;

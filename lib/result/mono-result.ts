@@ -1,7 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { Result } from './result';
 import type { RfsError } from './rfs.error';
-import { ambientSignals } from './mono-result.ambient-signal';
+import { ambientSource } from './mono-result.ambient-signal';
 import {
   CUSTOM_METAS,
   FLAT_MAP_METAS,
@@ -58,7 +58,6 @@ export {
   runWithAbortSignal,
   runWithoutAbortSignal,
   type AbortSignalSource,
-  type LazyAbortSignal,
 } from './mono-result.ambient-signal';
 export type { ResultSource } from './mono-result.run-loop';
 export type { MonoErrType, MonoOkType } from './mono-result.combinators';
@@ -156,7 +155,7 @@ export class MonoResult<T, E = never>
    */
   run(signal?: AbortSignal): Promise<Result<T, E>> {
     // the run's one ambient-signal lookup (none with an explicit signal)
-    const source = signal ?? ambientSignals.getStore();
+    const source = signal ?? ambientSource();
     if (source !== undefined) return runWithSignal(this, source);
     try {
       const s = runMono(this, FREE_RUN);
