@@ -79,7 +79,9 @@ export abstract class MonoResultStatics {
    * Wraps a promise-returning function (the boundary to throwing code): its value becomes Ok,
    * and whatever it throws — synchronously or as a rejection — becomes `Err(mapErr(cause))`.
    * The thunk is called on each run with the run's signal. A rejection caused by the run's own
-   * abort is not mapped: the run rejects with the signal's reason.
+   * abort is not mapped: the run rejects with the signal's reason. A thunk declared without
+   * parameters (`fn.length === 0`, so also `(...args)` and `(s = x)`) does not make a run under
+   * a lazy ambient signal (an HTTP request's) create it: declare `signal` to be sure to get it.
    *
    * @example
    * ```ts
@@ -102,8 +104,9 @@ export abstract class MonoResultStatics {
 
   /**
    * Wraps a function that returns a `Result` (or a promise of one), called on each run with
-   * the run's signal. A throw or rejection is a defect (the run rejects), unless `mapErr` is
-   * given: then it becomes `Err(mapErr(cause))`.
+   * the run's signal (a thunk without parameters leaves a lazy one uncreated, as in
+   * {@link MonoResultStatics.fromPromise}). A throw or rejection is a defect (the run rejects),
+   * unless `mapErr` is given: then it becomes `Err(mapErr(cause))`.
    */
   static fromAsync<T, E>(
     thunk: (signal: AbortSignal) => PromiseLike<Result<T, E>> | Result<T, E>,
