@@ -27,7 +27,7 @@ import {
 } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { alertsProviders } from './alerts/alerts.providers';
-import { CorrelationSetup } from './correlation/correlation.setup';
+import { CorrelationSetup } from './correlation/correlation-http-setup';
 import { correlationProviders } from './correlation/correlation.providers';
 import { httpProviders } from './http/http.providers';
 import { ResultHandlerPipeline } from './http/result-handler.pipeline';

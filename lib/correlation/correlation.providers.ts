@@ -6,7 +6,7 @@ import { CorrelationIdResolver } from './correlation-id.resolver';
 import { CorrelationInterceptor } from './correlation.interceptor';
 import { CorrelationMiddleware } from './correlation.middleware';
 import { CorrelationService } from './correlation.service';
-import { CorrelationSetup } from './correlation.setup';
+import { CorrelationSetup } from './correlation-http-setup';
 import { CORRELATION_RESPONSE_HEADER } from './correlation.tokens';
 
 /**
