@@ -3,6 +3,8 @@ import {
   Get,
   Injectable,
   Module,
+  Post,
+  Body,
   Req,
   type INestApplication,
   type MiddlewareConsumer,
@@ -19,7 +21,7 @@ import {
   RfsModule,
   type RfsModuleForRootOptions,
 } from 'nestjs-rfs';
-import { HTTP_ADAPTERS } from './support/http-adapters';
+import { HTTP_ADAPTERS, httpAdapter } from './support/http-adapters';
 import { localRequest, type LocalReply } from './support/local-request';
 
 const UUID =
@@ -38,6 +40,12 @@ class UserMiddleware implements NestMiddleware {
 
 @Controller('items')
 class ItemsController {
+  @Post('echo')
+  async echo(@Body() body: unknown): Promise<{ id?: string; body: unknown }> {
+    await new Promise((r) => setImmediate(r));
+    return { id: CorrelationContext.getId(), body };
+  }
+
   @Get('id')
   async id(): Promise<{ id?: string }> {
     await new Promise((r) => setImmediate(r));
@@ -100,6 +108,14 @@ function get(
   return localRequest(port, path, { headers });
 }
 
+function post(port: number, body: string, id: string): Promise<LocalReply> {
+  return localRequest(port, '/items/echo', {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', 'x-correlation-id': id },
+  });
+}
+
 describe.each(HTTP_ADAPTERS)(
   'correlation from the adapter request hook (%s)',
   (_name, adapter) => {
@@ -134,6 +150,21 @@ describe.each(HTTP_ADAPTERS)(
       const r = await get(s.port, '/nowhere', { 'x-correlation-id': 'nf-1' });
       expect(r.status).toBe(404);
       expect(r.headers['x-correlation-id']).toBe('nf-1');
+    });
+
+    it('keeps the context through body parsing, without the Result interceptor too', async () => {
+      const quiet = await start(adapter, { http: { interceptor: false } });
+      try {
+        for (const port of [s.port, quiet.port]) {
+          const body = JSON.stringify({ blob: 'z'.repeat(90_000) });
+          const r = await post(port, body, 'b-1');
+          expect(r.status).toBe(201);
+          expect(r.headers['x-correlation-id']).toBe('b-1');
+          expect(JSON.parse(r.body).id).toBe('b-1');
+        }
+      } finally {
+        await quiet.app.close();
+      }
     });
 
     it('runs the user middleware inside the context (hook before Nest middleware)', async () => {
@@ -231,3 +262,21 @@ describe.each(HTTP_ADAPTERS)(
     });
   },
 );
+
+// Express's body parser runs before Nest middleware, so only the request hook can put the id on
+// the 413 it answers (Fastify's parser runs after its onRequest hooks either way). Express reads
+// and discards the rest of a refused body, so the client is not reset while it still sends.
+describe('correlation on a body Express refuses', () => {
+  let s: Started;
+  beforeAll(async () => {
+    s = await start(() => httpAdapter('express'));
+  });
+  afterAll(() => s.app.close());
+
+  it('sets the header on a body the parser rejects (413)', async () => {
+    const tooLarge = JSON.stringify({ blob: 'z'.repeat(2_000_000) });
+    const r = await post(s.port, tooLarge, 'big-1');
+    expect(r.status).toBe(413);
+    expect(r.headers['x-correlation-id']).toBe('big-1');
+  });
+});
