@@ -63,6 +63,7 @@ const failed = [];
 for (const file of files) {
   const rel = path.relative(root, file);
   console.log(`\n▶ ${rel}`);
+  const fileStarted = Date.now();
   const run = spawnSync(
     process.execPath,
     [
@@ -73,6 +74,7 @@ for (const file of files) {
     ],
     { cwd: root, stdio: 'inherit', env: process.env },
   );
+  console.log(`◀ ${rel}: ${((Date.now() - fileStarted) / 1000).toFixed(1)} s`);
   if (run.status !== 0)
     failed.push(`${rel} (exit ${run.status ?? run.signal})`);
 }
