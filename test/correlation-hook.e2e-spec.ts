@@ -13,19 +13,16 @@ import {
   RequestMethod,
   VersioningType,
 } from '@nestjs/common';
-import { NestFactory, type AbstractHttpAdapter } from '@nestjs/core';
-import type { AddressInfo } from 'node:net';
+import type { AbstractHttpAdapter } from '@nestjs/core';
 import {
   CorrelationContext,
   CorrelationRejections,
   RfsModule,
   type RfsModuleForRootOptions,
 } from 'nestjs-rfs';
+import { UUID, portOf, startApp } from './support/correlation-app.fixtures';
 import { HTTP_ADAPTERS, httpAdapter } from './support/http-adapters';
 import { localRequest, type LocalReply } from './support/local-request';
-
-const UUID =
-  /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** The id a user's own Nest middleware sees (it runs after the request hook). */
 const SEEN = Symbol('seen-by-user-middleware');
@@ -87,13 +84,8 @@ async function start(
   options: RfsModuleForRootOptions = {},
   setup: (app: INestApplication) => void = () => undefined,
 ): Promise<Started> {
-  const app = await NestFactory.create(appModule(options), adapter(), {
-    logger: false,
-  });
-  setup(app);
-  await app.listen(0, '127.0.0.1');
-  const port = (app.getHttpServer() as { address(): AddressInfo }).address()
-    .port;
+  const app = await startApp(appModule(options), adapter(), setup);
+  const port = portOf(app);
   const hooked =
     (app.getHttpAdapter() as unknown as { onRequestHook?: unknown })
       .onRequestHook !== undefined;
