@@ -1,8 +1,11 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
+import { CorrelationContext } from '../correlation/correlation-context';
+import { currentAbortSignal } from '../result/mono-result';
 import {
   RequestAbort,
   requestAbortSignal,
+  runUnderRequestAbort,
   sharedRequestAbortController,
 } from './request-abort';
 
@@ -58,5 +61,36 @@ describe('RequestAbort (the lazy client-disconnect signal of a request)', () => 
     const first = requestAbortSignal(req, res);
     const abort = new RequestAbort(req, res);
     expect(abort.signal()).toBe(first);
+  });
+});
+
+describe('runUnderRequestAbort', () => {
+  it('does not put a request signal on an outer correlation store other requests share', async () => {
+    const a = exchange();
+    const b = exchange();
+    const abortA = new RequestAbort(a.req, a.res);
+    const abortB = new RequestAbort(b.req, b.res);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    await CorrelationContext.run('outer', async () => {
+      const store = CorrelationContext.current();
+      const inA = runUnderRequestAbort(abortA, store, async () => {
+        await gate; // request B starts meanwhile
+        return currentAbortSignal();
+      });
+      const inB = runUnderRequestAbort(abortB, store, async () => {
+        release();
+        await Promise.resolve();
+        return currentAbortSignal();
+      });
+      const [signalA, signalB] = await Promise.all([inA, inB]);
+      // (compared by identity: Jest cannot print an AbortSignal diff)
+      expect(signalA === abortA.signal()).toBe(true);
+      expect(signalB === abortB.signal()).toBe(true);
+      // the shared store keeps neither request
+      expect(
+        Object.getOwnPropertySymbols(store ?? {}).map((s) => s.description),
+      ).not.toContain('rfs:http-request-abort');
+    });
   });
 });

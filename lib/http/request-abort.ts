@@ -2,7 +2,11 @@
 // pipeline and `@RequestAbortSignal()`: one AbortController per request, created only when
 // something reads the signal (a request whose handler never needs it creates none and adds no
 // 'close' listener).
-import { CorrelationContext } from '../correlation/correlation-context';
+import {
+  type CorrelationStore,
+  CorrelationContext,
+} from '../correlation/correlation-context';
+import { httpExchangeOf } from '../correlation/correlation.middleware';
 import {
   type AbortSignalSource,
   type LazyAbortSignal,
@@ -49,6 +53,12 @@ export class RequestAbort implements LazyAbortSignal {
     private readonly req: unknown,
     private readonly res: AdapterResponse,
   ) {}
+
+  /** Whether `store` is the correlation store the middleware created for this request. */
+  ownedBy(store: object): boolean {
+    const exchange = httpExchangeOf(store as CorrelationStore);
+    return exchange !== undefined && exchange.req === rawRequestOf(this.req);
+  }
 
   /** Whether the client went away (creates the signal only then, for one abort reason). */
   get aborted(): boolean {
@@ -109,7 +119,8 @@ let providerInstalled = false;
  * Runs `fn` (the route handler) with `abort` as the ambient signal of its signal-less MonoResult
  * runs. With the request's correlation store (the one active now) the source rides on that store
  * — read by the ambient-signal provider installed on first use — so a request needs no second
- * AsyncLocalStorage; without one it falls back to `runWithAbortSignal`.
+ * AsyncLocalStorage; without one, or with a store that is not this request's own (an outer
+ * context other requests share), it falls back to `runWithAbortSignal`.
  *
  * @internal shared by ResultInterceptor and the handler pipeline
  */
@@ -118,7 +129,8 @@ export function runUnderRequestAbort<R>(
   store: object | undefined,
   fn: () => R,
 ): R {
-  if (store === undefined) return runWithAbortSignal(abort, fn);
+  if (store === undefined || !abort.ownedBy(store))
+    return runWithAbortSignal(abort, fn);
   if (!providerInstalled) {
     providerInstalled = true;
     setAmbientSignalProvider(storedRequestAbort);
