@@ -1,4 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import pinoHttp from 'pino-http';
 import { CorrelationContext } from '../correlation/correlation-context';
 import { CorrelationIdResolver } from '../correlation/correlation-id.resolver';
 import { CorrelationOptions } from '../correlation/correlation.options';
@@ -145,5 +149,26 @@ describe("rfsPinoHttp(options, { resultLine: 'merge' })", () => {
       'error',
     );
     expect((o.customLogLevel as Fn)(req, res, new Error('x'))).toBe('error');
+  });
+
+  it('merge with useLevel: pino-http accepts the options (it refuses useLevel next to customLogLevel) and logs at useLevel', () => {
+    const o = rfsPinoHttp({ useLevel: 'debug' }, { resultLine: 'merge' });
+    expect('useLevel' in o).toBe(false);
+    const lines: Array<{ level: number }> = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        lines.push(JSON.parse(chunk.toString()) as { level: number });
+        cb();
+      },
+    });
+    const middleware = pinoHttp({
+      ...o,
+      logger: pino({ level: 'debug' }, sink),
+    });
+    const req = new IncomingMessage(new Socket());
+    const out = new ServerResponse(req);
+    middleware(req, out);
+    out.emit('finish');
+    expect(lines.map((l) => l.level)).toEqual([pino.levels.values.debug]);
   });
 });

@@ -231,13 +231,17 @@ export function rfsPinoHttp<O extends PinoHttpOptions>(
     }
     return userReq ? userReq(req) : req;
   };
+  const merged = settings.resultLine === 'merge' ? mergedLineOptions(base) : {};
   const out = {
     ...base,
-    ...(settings.resultLine === 'merge' ? mergedLineOptions(base) : {}),
+    ...merged,
     genReqId,
     mixin,
     serializers: { ...base.serializers, req: reqSerializer },
   };
+  // pino-http refuses `useLevel` next to `customLogLevel`; the merged one applies it
+  if (merged.customLogLevel !== undefined)
+    delete (out as { useLevel?: unknown }).useLevel;
   Object.defineProperty(out, RUNTIME, { value: local, enumerable: false });
   return out;
 }
