@@ -3,7 +3,11 @@ import { type RfsClock, systemClock } from '../../rfs.clock';
 import { requireAlertDuration } from '../alert-duration';
 import type { AlertEvent } from '../alert-event';
 import type { AlertNotifier } from './alert-notifier';
-import { postAlertJson, requireHttpUrl } from './http-delivery';
+import {
+  postAlertJson,
+  requireHttpUrl,
+  requireTimeoutMs,
+} from './http-delivery';
 
 /** Options of {@link AlertmanagerNotifier}. */
 export interface AlertmanagerNotifierOptions {
@@ -74,7 +78,11 @@ export class AlertmanagerNotifier implements AlertNotifier {
       throw new Error(
         `AlertmanagerNotifier resendInterval must be more than 0 and under Alertmanager's 5m resolve_timeout, got ${JSON.stringify(options.resendInterval)}`,
       );
-    this.timeoutMs = options.timeoutMs ?? 5000;
+    this.timeoutMs = requireTimeoutMs(
+      'AlertmanagerNotifier',
+      options.timeoutMs,
+      5000,
+    );
     this.clock = options.clock ?? systemClock;
     this.maxQueue = options.maxQueue;
     this.name = options.name ?? 'alertmanager';

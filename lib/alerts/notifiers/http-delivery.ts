@@ -23,6 +23,27 @@ export function requireHttpUrl(
     );
 }
 
+/** The longest delay `setTimeout` waits for (a longer one fires after 1 ms). */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/**
+ * The `timeoutMs` option of an HTTP notifier (`fallback` when unset); throws unless it is a
+ * positive number of milliseconds `setTimeout` can wait for (NaN, ≤ 0 or over 2^31-1 would make
+ * every POST time out after 1 ms). `owner` names the notifier in the message.
+ */
+export function requireTimeoutMs(
+  owner: string,
+  value: number | undefined,
+  fallback: number,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value > 0 && value <= MAX_TIMEOUT_MS))
+    throw new Error(
+      `${owner} timeoutMs must be a positive number of milliseconds up to ${MAX_TIMEOUT_MS}, got ${String(value)}`,
+    );
+  return value;
+}
+
 /** One JSON `POST` of an HTTP notifier. */
 export interface AlertPostRequest {
   /** Receiver name at the start of error messages (`'webhook'`, `'Alertmanager'`). */

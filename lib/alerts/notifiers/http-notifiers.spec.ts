@@ -217,6 +217,24 @@ describe('AlertmanagerNotifier', () => {
       () => new AlertmanagerNotifier({ url: r.url, resendInterval: '5m' }),
     ).toThrow(/under Alertmanager's 5m resolve_timeout/);
   });
+
+  it('rejects a timeoutMs that is not a positive number setTimeout can wait for', () => {
+    // setTimeout fires after 1 ms for NaN, ≤ 0 and anything over 2^31-1 ms: every POST would time out
+    for (const timeoutMs of [0, -1, NaN, Infinity, 2 ** 31])
+      expect(
+        () => new AlertmanagerNotifier({ url: 'http://am:9093', timeoutMs }),
+      ).toThrow(/AlertmanagerNotifier timeoutMs must be a positive number/);
+    expect(
+      () => new WebhookAlertNotifier({ url: 'http://x', timeoutMs: 2 ** 31 }),
+    ).toThrow(/WebhookAlertNotifier timeoutMs must be a positive number/);
+    expect(
+      () =>
+        new AlertmanagerNotifier({
+          url: 'http://am:9093',
+          timeoutMs: 2 ** 31 - 1,
+        }),
+    ).not.toThrow();
+  });
 });
 
 describe('HTTP notifiers on the event loop', () => {

@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 import type { AlertEvent } from '../alert-event';
 import { AlertDeliveryError, type AlertNotifier } from './alert-notifier';
 import { backoffDelayMs, unrefDelay } from './backoff';
-import { postAlertJson, requireHttpUrl } from './http-delivery';
+import {
+  postAlertJson,
+  requireHttpUrl,
+  requireTimeoutMs,
+} from './http-delivery';
 
 /** Options of {@link WebhookAlertNotifier}. */
 export interface WebhookAlertNotifierOptions {
@@ -62,7 +66,11 @@ export class WebhookAlertNotifier implements AlertNotifier {
 
   constructor(private readonly options: WebhookAlertNotifierOptions) {
     requireHttpUrl('WebhookAlertNotifier', options.url);
-    this.timeoutMs = positive('timeoutMs', options.timeoutMs, 5000);
+    this.timeoutMs = requireTimeoutMs(
+      'WebhookAlertNotifier',
+      options.timeoutMs,
+      5000,
+    );
     this.retries = nonNegativeInt('retries', options.retries, 2);
     this.retryBaseMs = positive('retryBaseMs', options.retryBaseMs, 200);
     this.maxQueue = options.maxQueue;
