@@ -1,8 +1,9 @@
 // Internal (not exported from the package): MonoResult.all / allSettled / any.
 import { Err, Ok, type Result } from './result';
-// import cycle with mono-result.ts: MonoResult is only read at call time, never at load time
-import { MonoResult } from './mono-result';
+import type { MonoResult } from './mono-result';
+import { isMonoResult } from './mono-result.class-ref';
 import {
+  monoOf,
   newContext,
   runMono,
   type RunContext,
@@ -47,7 +48,7 @@ export function combine(
     ? [...(monos as readonly AnyMono[])]
     : keys!.map((k) => (monos as Record<string, AnyMono>)[k]);
   list.forEach((m, i) => {
-    if (!(m instanceof MonoResult)) {
+    if (!isMonoResult(m)) {
       throw new TypeError(
         `${where}: item ${isArray ? i : `"${keys![i]}"`} is not a MonoResult (got ${describe(m)})`,
       );
@@ -61,7 +62,7 @@ export function combine(
   };
   const n = list.length;
   const timed = list.some((m) => m.meta.timed);
-  return MonoResult.fromSource<unknown, unknown>((ctx) => {
+  return monoOf<unknown, unknown>((ctx) => {
     if (n === 0) {
       if (ctx.aborted) throw ctx.reason;
       return mode === 'any' ? new Err([]) : new Ok(shape([]));

@@ -3,8 +3,8 @@
 import * as results from './result';
 import type { Result } from './result';
 import type { OperationOutcome } from './outcome';
-// import cycle with mono-result.ts: MonoResult is only read at call time, never at load time
-import { MonoResult } from './mono-result';
+import type { MonoResult } from './mono-result';
+import * as classRef from './mono-result.class-ref';
 import * as runContext from './mono-result.run-context';
 import type { RunContext } from './mono-result.run-context';
 import { describe } from './mono-result.options';
@@ -16,6 +16,7 @@ export const Ok = results.Ok;
 export const Err = results.Err;
 export const isResult = results.isResult;
 const { callThunk, FREE_RUN, newContext, startTiming } = runContext;
+const { isMonoResult, newMonoResult } = classRef;
 
 export {
   callThunk,
@@ -267,9 +268,21 @@ export function toStep<T, E>(
   // most frequent first: an async callback's promise, then a Result
   if (value instanceof Promise) return value;
   if (isResult(value)) return value as Result<T, E>;
-  if (value instanceof MonoResult) return runMono(value, ctx);
+  if (isMonoResult(value)) return runMono(value as MonoResult<T, E>, ctx);
   if (isThenable(value)) return Promise.resolve(value);
   return checkResult<T, E>(value, where);
+}
+
+/** A mono whose single step is `source` (`MonoResult.fromSource`). */
+export function monoOf<T, E>(
+  source: Source<T, E>,
+  timed: boolean,
+): MonoResult<T, E> {
+  return newMonoResult<T, E>(
+    undefined,
+    (_r: unknown, ctx: RunContext) => source(ctx),
+    CUSTOM_METAS[timed ? 1 : 0],
+  );
 }
 
 /** A Source that runs `m` (for operators that wrap the whole upstream). */

@@ -1,11 +1,15 @@
 // The static side of MonoResult — its constructors and combinators — as a base class that
-// MonoResult extends (static methods are inherited), so each side stays one file.
-// import cycle with mono-result.ts: MonoResult is only read at call time, never at load time.
+// MonoResult extends (static methods are inherited), so each side stays one file. It builds
+// monos through mono-result.class-ref.ts (the class registers itself there), not by importing
+// mono-result.ts: no import cycle.
 import type { Observable } from 'rxjs';
 import { Err as ErrResult, Ok as OkResult, type Result } from './result';
-import { MonoResult } from './mono-result';
+import type { MonoResult } from './mono-result';
 import {
-  CUSTOM_METAS,
+  newMonoResult,
+  registerMonoResultClass,
+} from './mono-result.class-ref';
+import {
   DEFER_META,
   Err,
   FROM_ASYNC_META,
@@ -14,9 +18,9 @@ import {
   KIND_THUNK,
   Ok,
   SOURCE_META,
+  monoOf,
   newMeta,
   type ResultSource,
-  type RunContext,
   type Source,
 } from './mono-result.run-loop';
 import type { CombineOptions } from './mono-result.options';
@@ -43,11 +47,7 @@ export abstract class MonoResultStatics {
     source: Source<T, E>,
     timed = false,
   ): MonoResult<T, E> {
-    return new MonoResult<T, E>(
-      undefined,
-      (_r: unknown, ctx: RunContext) => source(ctx),
-      CUSTOM_METAS[timed ? 1 : 0],
-    );
+    return monoOf(source, timed);
   }
 
   // ───────────────────────────── constructors ─────────────────────────────
@@ -59,7 +59,7 @@ export abstract class MonoResultStatics {
   static ok(): MonoResult<void, never>;
   static ok<T>(value: T): MonoResult<T, never>;
   static ok<T>(value?: T): MonoResult<T | undefined, never> {
-    return MonoResult.fromResult(new Ok<T | undefined, never>(value));
+    return MonoResultStatics.fromResult(new Ok<T | undefined, never>(value));
   }
 
   /**
@@ -67,12 +67,12 @@ export abstract class MonoResultStatics {
    * @example const m = MonoResult.err(RfsError.notFound('user', 1));
    */
   static err<E>(error: E): MonoResult<never, E> {
-    return MonoResult.fromResult(new Err<never, E>(error));
+    return MonoResultStatics.fromResult(new Err<never, E>(error));
   }
 
   /** A mono that yields the given Result. */
   static fromResult<T, E>(result: Result<T, E>): MonoResult<T, E> {
-    return new MonoResult(undefined, () => result, SOURCE_META);
+    return newMonoResult<T, E>(undefined, () => result, SOURCE_META);
   }
 
   /**
@@ -95,7 +95,7 @@ export abstract class MonoResultStatics {
     thunk: (signal: AbortSignal) => PromiseLike<T> | T,
     mapErr: (cause: unknown) => E,
   ): MonoResult<T, E> {
-    return new MonoResult<T, E>(
+    return newMonoResult<T, E>(
       undefined,
       fromPromiseStep(thunk, mapErr),
       newMeta(KIND_CUSTOM, false, undefined, true, mapErr),
@@ -112,7 +112,7 @@ export abstract class MonoResultStatics {
     thunk: (signal: AbortSignal) => PromiseLike<Result<T, E>> | Result<T, E>,
     mapErr?: (cause: unknown) => E,
   ): MonoResult<T, E> {
-    return new MonoResult<T, E>(
+    return newMonoResult<T, E>(
       undefined,
       thunk as (x: never) => unknown,
       mapErr === undefined
@@ -123,7 +123,7 @@ export abstract class MonoResultStatics {
 
   /** Builds the mono on each run (the factory runs lazily, once per run). */
   static defer<T, E>(factory: () => ResultSource<T, E>): MonoResult<T, E> {
-    return new MonoResult<T, E>(undefined, deferStep(factory), DEFER_META);
+    return newMonoResult<T, E>(undefined, deferStep(factory), DEFER_META);
   }
 
   /**
@@ -136,7 +136,7 @@ export abstract class MonoResultStatics {
     mapErr: (error: unknown) => E,
     emptyErr: () => E,
   ): MonoResult<T, E> {
-    return MonoResult.fromSource(observableSource(source, mapErr, emptyErr));
+    return monoOf(observableSource(source, mapErr, emptyErr), false);
   }
 
   // ───────────────────────────── combinators ─────────────────────────────
@@ -199,14 +199,22 @@ export abstract class MonoResultStatics {
 }
 
 /**
+ * Called once by mono-result.ts right after it defines the class (before any mono exists):
+ * registers it in mono-result.class-ref.ts, through which the class's parts build and recognise
+ * monos, and anchors its shapes.
+ */
+export function setUpMonoResultClass(cls: typeof MonoResult): void {
+  registerMonoResultClass(cls);
+  anchorShapes(cls);
+}
+
+/**
  * Keeps one MonoResult, Ok and Err alive for the life of the process, on the class itself.
  * V8 holds the shapes (maps) of a class's instances only weakly: when a full GC finds none
  * alive — say, between two bursts of requests — it frees their shapes, and every function
  * optimized for them (the whole run loop) deoptimizes and has to warm up again.
- * Called once, when mono-result.ts has defined the class (run-loop bindings may still be
- * loading then, so this uses none of them).
  */
-export function anchorShapes(cls: typeof MonoResult): void {
+function anchorShapes(cls: typeof MonoResult): void {
   (cls as unknown as Record<symbol, unknown>)[Symbol('shape anchors')] = [
     new cls(undefined, () => undefined, undefined as never),
     ...[0, 0.5, '', {}].flatMap((v) => [new OkResult(v), new ErrResult(v)]),

@@ -7,6 +7,7 @@ import {
   FLAT_MAP_METAS,
   FREE_RUN,
   MAP_METAS,
+  monoOf,
   ORELSE_METAS,
   runMono,
   sourceOf,
@@ -46,13 +47,13 @@ import {
 } from './mono-result.operators';
 import { runObservable } from './mono-result.sources';
 import { runWithSignal } from './mono-result.signal-run';
-import { MonoResultStatics, anchorShapes } from './mono-result.statics';
+import { MonoResultStatics, setUpMonoResultClass } from './mono-result.statics';
 
-// The MonoResult class: its operators and runs. Its parts live beside it, one concern per
-// file: constructors and combinators (mono-result.statics.ts, inherited), the run loop
-// (.run-loop), runs with a signal (.signal-run), the ambient signal (.ambient-signal), operator
-// steps (.operators), constructor bodies (.sources), options (.options), timeout/retry/cache
-// (.resilience), log methods (.logging) and all/allSettled/any (.combinators).
+// The MonoResult class: its operators and runs. Its parts, one concern per file: constructors
+// and combinators (.statics, inherited), run loop (.run-loop), runs with a signal (.signal-run),
+// ambient signal (.ambient-signal), operator steps (.operators), constructor bodies (.sources),
+// options (.options), timeout/retry/cache (.resilience), log methods (.logging), all/any
+// (.combinators). They build monos through .class-ref (set up below, at load time).
 export {
   currentAbortSignal,
   runWithAbortSignal,
@@ -144,7 +145,7 @@ export class MonoResult<T, E = never>
     source: Source<U, F>,
     timed = this.meta.timed,
   ): MonoResult<U, F> {
-    return MonoResultStatics.fromSource(source, timed);
+    return monoOf(source, timed);
   }
 
   /**
@@ -346,4 +347,4 @@ export class MonoResult<T, E = never>
   }
 }
 
-anchorShapes(MonoResult);
+setUpMonoResultClass(MonoResult);
