@@ -22,33 +22,19 @@ export class PreparedHttpResponse {
   ) {}
 }
 
-/** Problems computed by the pipeline for errors its handlers threw (the filter reuses them). */
-const thrownProblems = new WeakMap<object, Problem>();
-
-/** @internal Remembers the problem computed for `error`, thrown by a route handler. */
-export function rememberThrownProblem(error: unknown, problem: Problem): void {
-  if (typeof error === 'object' && error !== null)
-    thrownProblems.set(error, problem);
-}
-
-/**
- * The problem the handler pipeline computed for `error` thrown by a route handler, so the
- * exception filter renders the same status without classifying it twice.
- *
- * @internal
- */
-export function handlerThrownProblemOf(error: unknown): Problem | undefined {
-  return typeof error === 'object' && error !== null
-    ? thrownProblems.get(error)
-    : undefined;
-}
-
-/** Where ResultInterceptor leaves the problem of a thrown error on the request. */
+/** Where ResultInterceptor and the handler pipeline leave the problem of a thrown error on the request. */
 const THROWN = Symbol.for('rfs:http-thrown-problem');
 
-type ThrownHolder = { [THROWN]?: { error: unknown; problem: Problem } };
+type ThrownHolder = {
+  [THROWN]?: { error: unknown; problem: Problem };
+  raw?: ThrownHolder;
+};
 
-/** @internal ResultInterceptor: remembers the problem computed for `error` thrown by `request`'s handler. */
+/**
+ * @internal ResultInterceptor and the handler pipeline: remembers the problem computed for
+ * `error` thrown by `request`'s handler (per request: one error object thrown by several
+ * requests still gets each request's own problem).
+ */
 export function stashThrownProblem(
   request: object,
   error: unknown,
@@ -58,14 +44,16 @@ export function stashThrownProblem(
 }
 
 /**
- * The problem ResultInterceptor computed for an error thrown by `request`'s handler, so the
+ * The problem ResultInterceptor or the handler pipeline computed for an error thrown by
+ * `request`'s handler (an Express request, a Fastify request or its raw Node request), so the
  * exception filter renders the same status without classifying the error twice.
  */
 export function thrownProblemOf(
   request: unknown,
   error: unknown,
 ): Problem | undefined {
-  const stash = (request as ThrownHolder | undefined)?.[THROWN];
+  const r = request as ThrownHolder | undefined;
+  const stash = r?.[THROWN] ?? r?.raw?.[THROWN];
   return stash !== undefined && stash.error === error
     ? stash.problem
     : undefined;

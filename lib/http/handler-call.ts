@@ -21,10 +21,7 @@ import {
   PROBLEM_CONTENT_TYPE,
   ProblemDetailsFactory,
 } from './problem-details';
-import {
-  PreparedHttpResponse,
-  rememberThrownProblem,
-} from './exception-handoff';
+import { PreparedHttpResponse, stashThrownProblem } from './exception-handoff';
 import {
   CLIENT_CLOSED_REQUEST,
   RequestAbort,
@@ -161,7 +158,7 @@ export class HandlerCall extends HttpOperationRecord implements NdjsonListener {
       return error;
     }
     const problem = this.problem(error, true);
-    rememberThrownProblem(error, problem);
+    if (this.req !== undefined) stashThrownProblem(this.req, error, problem);
     this.finish(problem.outcome, problem.status);
     return error;
   }

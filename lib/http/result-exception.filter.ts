@@ -26,11 +26,7 @@ import {
   PROBLEM_CONTENT_TYPE,
   ProblemDetailsFactory,
 } from './problem-details';
-import {
-  handlerThrownProblemOf,
-  PreparedHttpResponse,
-  thrownProblemOf,
-} from './exception-handoff';
+import { PreparedHttpResponse, thrownProblemOf } from './exception-handoff';
 import { describeThrown } from './safe-value';
 
 /**
@@ -80,9 +76,7 @@ export class ResultExceptionFilter implements ExceptionFilter {
     let problem: Problem;
     try {
       problem =
-        thrownProblemOf(req, exception) ??
-        handlerThrownProblemOf(exception) ??
-        this.problemFor(exception, req);
+        thrownProblemOf(req, exception) ?? this.problemFor(exception, req);
     } catch {
       problem = this.problems.create(undefined, {}, true);
     }
