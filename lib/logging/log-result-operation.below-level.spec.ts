@@ -212,6 +212,26 @@ describe('OperationHub.okEventThresholdMs', () => {
     expect(hub.okEventThresholdMs('op', undefined)).toBe(-Infinity);
   });
 
+  it('a listener whose okEventThresholdPerCall getter throws: the decorated call still resolves and the event is emitted', async () => {
+    const hub = new OperationHub();
+    const events: OperationEvent[] = [];
+    hub.addListener({
+      onOperation: (e) => events.push(e),
+      get okEventThresholdPerCall(): boolean {
+        throw new Error('broken getter');
+      },
+    });
+    expect(hub.okEventThresholdPerCall).toBe(true);
+    const previous = OperationHub.current();
+    OperationHub.setCurrent(hub);
+    try {
+      await expect(new Orders().find(2)).resolves.toEqual(ok(2));
+    } finally {
+      OperationHub.setCurrent(previous);
+    }
+    expect(events).toMatchObject([{ operation: 'orders.find', outcome: 'ok' }]);
+  });
+
   it('bumps the version when listeners or the current hub change', () => {
     const hub = new OperationHub();
     const v0 = OperationHub.version;

@@ -63,7 +63,13 @@ export class OperationHub {
 
   /** Whether a listener's {@link okEventThresholdMs} answer must be asked per call. */
   get okEventThresholdPerCall(): boolean {
-    return this.listeners.some((l) => l.okEventThresholdPerCall === true);
+    return this.listeners.some((l) => {
+      try {
+        return l.okEventThresholdPerCall === true;
+      } catch {
+        return true; // a failing listener: ask per call (it never throws into the caller)
+      }
+    });
   }
 
   /**
