@@ -48,13 +48,18 @@ function appModule(
   pipeline: 'interceptor' | 'handler',
   settings: RfsPinoHttpSettings,
   autoLogging?: { ignore: (req: UrlOf) => boolean },
+  customLogLevel?: (req: UrlOf) => 'silent' | 'info',
 ): Type {
   @Module({
     imports: [
       LoggerModule.forRoot({
         pinoHttp: [
           rfsPinoHttp(
-            { level: 'info', ...(autoLogging ? { autoLogging } : {}) },
+            {
+              level: 'info',
+              ...(autoLogging ? { autoLogging } : {}),
+              ...(customLogLevel ? { customLogLevel } : {}),
+            },
             settings,
           ),
           stream,
@@ -181,10 +186,17 @@ describe.each(HTTP_ADAPTERS)(
       stream: MemoryLogStream,
       settings: RfsPinoHttpSettings,
       ignore?: (req: UrlOf) => boolean,
+      customLogLevel?: (req: UrlOf) => 'silent' | 'info',
     ): Promise<{ app: INestApplication; port: number }> {
       __resetOutOfContextForTests();
       const app = await NestFactory.create(
-        appModule(stream, 'handler', settings, ignore ? { ignore } : undefined),
+        appModule(
+          stream,
+          'handler',
+          settings,
+          ignore ? { ignore } : undefined,
+          customLogLevel,
+        ),
         makeAdapter(),
         { logger: false },
       );
@@ -209,6 +221,34 @@ describe.each(HTTP_ADAPTERS)(
         ]);
         const completed = lines.find((l) => l.msg === 'request completed');
         expect(completed?.operation).toBeUndefined();
+      } finally {
+        await app.close();
+      }
+    });
+
+    it("'merge' on a request whose customLogLevel is 'silent': the Result fields get their own line", async () => {
+      const stream = new MemoryLogStream();
+      const { app, port } = await start(
+        stream,
+        { resultLine: 'merge' },
+        undefined,
+        (req) =>
+          (req.originalUrl ?? req.url)?.includes('/line/missing') === true
+            ? 'silent'
+            : 'info',
+      );
+      try {
+        await localRequest(port, '/line/missing/3', {
+          headers: { 'x-correlation-id': 'silent-1' },
+        });
+        const lines = await linesOf(stream, 'silent-1', 1);
+        expect(lines).toMatchObject([
+          {
+            msg: 'LineController.missing err',
+            operation: 'LineController.missing',
+            outcome: 'err',
+          },
+        ]);
       } finally {
         await app.close();
       }

@@ -304,7 +304,13 @@ export class ResultLogger implements OperationListener {
       this.environment,
     );
     // a handler's fields ride on pino-http's "request completed" line (rfsPinoHttp)
-    if (input.http !== undefined && offerRequestLineFields(line, level)) return;
+    if (
+      input.http !== undefined &&
+      offerRequestLineFields(line, level, () =>
+        logger[level](line, resultLogMessage(input, slow)),
+      )
+    )
+      return;
     logger[level](line, resultLogMessage(input, slow));
   }
 

@@ -14,6 +14,8 @@ interface LineSlot {
   written: boolean;
   fields: Record<string, unknown> | undefined;
   level: RfsLogLevel | undefined;
+  /** Writes the fields as their own line (pino-http's line turned out `silent`). */
+  writeOwn: (() => void) | undefined;
 }
 
 type SlotHolder = { [SLOT]?: LineSlot };
@@ -22,13 +24,15 @@ type SlotHolder = { [SLOT]?: LineSlot };
  * Hands the Result fields of the current HTTP request's handler to pino-http's "request
  * completed" line. `true` when that line will carry them (rfsPinoHttp with `resultLine:
  * 'merge'` handles this request and has not written its line yet); `false` means the caller
- * writes its own line.
+ * writes its own line. `writeOwn` writes that line later if pino-http's line turns out
+ * `silent` (the user's `customLogLevel`), so the Result fields are never lost.
  *
  * @internal called by ResultLogger for `source: 'http'` lines
  */
 export function offerRequestLineFields(
   fields: Record<string, unknown>,
   level: RfsLogLevel,
+  writeOwn: () => void,
 ): boolean {
   const res = httpExchangeOf(CorrelationContext.storage.getStore())?.res as
     SlotHolder | undefined;
@@ -37,6 +41,7 @@ export function offerRequestLineFields(
     return false;
   slot.fields = fields;
   slot.level = level;
+  slot.writeOwn = writeOwn;
   return true;
 }
 
@@ -103,7 +108,11 @@ export function mergedLineOptions(
         : useLevel;
     const slot = (res as SlotHolder | undefined)?.[SLOT];
     const level = slot?.level;
-    if (level === undefined || own === 'silent') return own;
+    if (level === undefined) return own;
+    if (own === 'silent') {
+      writeOwnLine(slot!);
+      return own;
+    }
     const ownValue = PINO_LEVELS[own as RfsLogLevel] ?? 0;
     return PINO_LEVELS[level] > ownValue ? level : own;
   };
@@ -128,7 +137,25 @@ function openSlot(res: unknown): void {
   const holder = res as SlotHolder;
   // pino-http calls customProps again when it writes the line: keep the first slot
   if (holder[SLOT] === undefined)
-    holder[SLOT] = { written: false, fields: undefined, level: undefined };
+    holder[SLOT] = {
+      written: false,
+      fields: undefined,
+      level: undefined,
+      writeOwn: undefined,
+    };
+}
+
+/** pino-http writes no line for this response: the Result fields get their own (once). */
+function writeOwnLine(slot: LineSlot): void {
+  const write = slot.writeOwn;
+  slot.written = true;
+  slot.fields = undefined;
+  slot.writeOwn = undefined;
+  try {
+    write?.();
+  } catch {
+    // a logging failure never reaches pino-http's response handling
+  }
 }
 
 function withFields(res: unknown, val: unknown): unknown {
