@@ -23,6 +23,19 @@ export function requireHttpUrl(
     );
 }
 
+/**
+ * The receiver as delivery errors name it: scheme, host and port only. Webhook URLs often carry
+ * a secret in the path (`https://hooks.slack.com/services/…`) or credentials, and delivery
+ * errors end up in logs and alert history.
+ */
+export function shownTarget(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '(invalid url)';
+  }
+}
+
 /** The longest delay `setTimeout` waits for (a longer one fires after 1 ms). */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
@@ -81,6 +94,7 @@ export function postAlertJson(
   request: AlertPostRequest,
 ): Promise<AlertDeliveryError | undefined> {
   const { label, url, timeoutMs } = request;
+  const shown = shownTarget(url);
   return new Promise((resolve) => {
     let settled = false;
     let req: http.ClientRequest | undefined;
@@ -91,7 +105,7 @@ export function postAlertJson(
       resolve(failure);
     };
     const fail = (reason: string): void =>
-      done(new AlertDeliveryError(`${label} ${url}: ${reason}`));
+      done(new AlertDeliveryError(`${label} ${shown}: ${reason}`));
     const timer = setTimeout(() => {
       fail(`timed out after ${timeoutMs} ms`);
       req?.destroy();
@@ -130,7 +144,7 @@ export function postAlertJson(
               .slice(0, QUOTED_BYTES);
             done(
               new AlertDeliveryError(
-                `${label} ${url} answered HTTP ${status}${text ? `: ${text}` : ''}`,
+                `${label} ${shown} answered HTTP ${status}${text ? `: ${text}` : ''}`,
                 status >= 500 || status === 408 || status === 429,
               ),
             );

@@ -96,6 +96,24 @@ describe('WebhookAlertNotifier', () => {
     }
   });
 
+  it('names the receiver by origin only: no path secret or credentials in delivery errors', async () => {
+    const r = await receiver(['400']);
+    try {
+      const secretUrl =
+        r.url.replace('http://', 'http://user:pa55@') +
+        '/services/T0/B0/s3cr3t';
+      const e = await new WebhookAlertNotifier({ url: secretUrl, retries: 0 })
+        .notify([ev()])
+        .catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(AlertDeliveryError);
+      const message = (e as AlertDeliveryError).message;
+      expect(message).toContain(new URL(r.url).origin);
+      expect(message).not.toMatch(/s3cr3t|pa55|services/);
+    } finally {
+      await r.close();
+    }
+  });
+
   it('reports a refused connection', async () => {
     const r = await receiver();
     await r.close();
