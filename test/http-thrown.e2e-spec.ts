@@ -4,86 +4,82 @@ import { recordedOutcomes } from 'nestjs-rfs/testing';
 import {
   TEST_ID,
   start,
+  describeResultApps,
   useResultApp,
-  developmentOptions,
   json,
   expectProblem,
   adapterPipelines,
 } from './support/http-results.context';
 import 'nestjs-rfs/testing/jest';
 
-describe.each(adapterPipelines)(
-  'Result → HTTP on %s (%s pipeline)',
-  (adapter, pipeline) => {
-    const app = useResultApp(adapter, developmentOptions(pipeline));
-    const get = app.get;
+describeResultApps((app) => {
+  const get = app.get;
 
-    describe('thrown errors (ResultExceptionFilter)', () => {
-      it('HttpException → problem with its status', async () => {
-        const res = await get('/t/http', {
-          headers: { 'x-correlation-id': 'corr-http' },
-        });
-        expect(res.status).toBe(404);
-        expectProblem(res);
-        const body = await json(res);
-        expect(body).toMatchObject({
-          status: 404,
-          code: 'NOT_FOUND',
-          detail: 'no such page',
-          correlationId: 'corr-http',
-          instance: '/t/http',
-        });
-        expect(res.headers.get('server-timing')).toMatch(/^app;dur=/);
+  describe('thrown errors (ResultExceptionFilter)', () => {
+    it('HttpException → problem with its status', async () => {
+      const res = await get('/t/http', {
+        headers: { 'x-correlation-id': 'corr-http' },
       });
-
-      it('thrown RfsError → its status', async () => {
-        const res = await get('/t/rfs');
-        expect(res.status).toBe(409);
-        expect((await json(res)).code).toBe('CONFLICT');
+      expect(res.status).toBe(404);
+      expectProblem(res);
+      const body = await json(res);
+      expect(body).toMatchObject({
+        status: 404,
+        code: 'NOT_FOUND',
+        detail: 'no such page',
+        correlationId: 'corr-http',
+        instance: '/t/http',
       });
+      expect(res.headers.get('server-timing')).toMatch(/^app;dur=/);
+    });
 
-      it('an unknown throw is a generic 500 defect', async () => {
-        const res = await get('/t/defect');
-        expect(res.status).toBe(500);
-        expectProblem(res);
-        const text = await res.text();
-        expect(text).not.toContain('secret');
-        expect(JSON.parse(text)).toMatchObject({
-          status: 500,
-          code: 'INTERNAL_SERVER_ERROR',
-          title: 'Internal Server Error',
-        });
-      });
+    it('thrown RfsError → its status', async () => {
+      const res = await get('/t/rfs');
+      expect(res.status).toBe(409);
+      expect((await json(res)).code).toBe('CONFLICT');
+    });
 
-      it.each([
-        'null',
-        'undefined',
-        'string',
-        'bigint',
-        'cyclic',
-        'getters',
-        'proxy',
-        'symbol',
-      ])('hostile thrown value (%s) → 500 problem', async (kind) => {
-        const res = await get(`/t/hostile/${kind}`);
-        expect(res.status).toBe(500);
-        expectProblem(res);
-        const body = await json(res);
-        expect(body.code).toBe('INTERNAL_SERVER_ERROR');
-        expect(body.correlationId).toMatch(TEST_ID);
-        expect(res.headers.get('x-correlation-id')).toBe(body.correlationId);
-        // the server is still up
-        expect((await get('/r/ok')).status).toBe(200);
-      });
-
-      it('an unknown route is a 404 problem too', async () => {
-        const res = await get('/nowhere');
-        expect(res.status).toBe(404);
-        expectProblem(res);
+    it('an unknown throw is a generic 500 defect', async () => {
+      const res = await get('/t/defect');
+      expect(res.status).toBe(500);
+      expectProblem(res);
+      const text = await res.text();
+      expect(text).not.toContain('secret');
+      expect(JSON.parse(text)).toMatchObject({
+        status: 500,
+        code: 'INTERNAL_SERVER_ERROR',
+        title: 'Internal Server Error',
       });
     });
-  },
-);
+
+    it.each([
+      'null',
+      'undefined',
+      'string',
+      'bigint',
+      'cyclic',
+      'getters',
+      'proxy',
+      'symbol',
+    ])('hostile thrown value (%s) → 500 problem', async (kind) => {
+      const res = await get(`/t/hostile/${kind}`);
+      expect(res.status).toBe(500);
+      expectProblem(res);
+      const body = await json(res);
+      expect(body.code).toBe('INTERNAL_SERVER_ERROR');
+      expect(body.correlationId).toMatch(TEST_ID);
+      expect(res.headers.get('x-correlation-id')).toBe(body.correlationId);
+      // the server is still up
+      expect((await get('/r/ok')).status).toBe(200);
+    });
+
+    it('an unknown route is a 404 problem too', async () => {
+      const res = await get('/nowhere');
+      expect(res.status).toBe(404);
+      expectProblem(res);
+    });
+  });
+});
 
 describe.each(adapterPipelines)(
   'production redaction on %s (%s pipeline)',

@@ -109,3 +109,15 @@ export function useResultApp(
   };
   return app;
 }
+
+/**
+ * `describe.each` over every adapter × pipeline ('Result → HTTP on %s (%s pipeline)'), the block
+ * sharing one app started with {@link developmentOptions}.
+ */
+export function describeResultApps(body: (app: SharedResultApp) => void): void {
+  describe.each(adapterPipelines)(
+    'Result → HTTP on %s (%s pipeline)',
+    (adapter, pipeline) =>
+      body(useResultApp(adapter, developmentOptions(pipeline))),
+  );
+}
