@@ -30,8 +30,18 @@ export function startServer(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ServerProcess> {
   const child = fork(script, args, {
-    execArgv: ['--require', REGISTER],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    // profiling aid: BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (app processes only)
+    execArgv: [
+      ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      '--require',
+      REGISTER,
+    ],
+    stdio: [
+      'ignore',
+      process.env.BENCH_STDOUT ? 'inherit' : 'ignore',
+      'inherit',
+      'ipc',
+    ],
     env,
   });
   const exited = new Promise<void>((resolve) =>
