@@ -20,7 +20,6 @@ export interface LineInput extends Pick<
   | 'metadata'
 > {
   readonly step?: string;
-  readonly hasValue?: boolean;
   /** Slow decided by the caller (`logPerformance`). */
   readonly slow?: boolean;
 }
@@ -29,6 +28,7 @@ export interface LineInput extends Pick<
 export function buildResultLogLine(
   input: LineInput,
   slow: boolean,
+  noValue: boolean,
   redactor: LogRedactor,
   service: string,
   environment: string,
@@ -47,7 +47,7 @@ export function buildResultLogLine(
   line.outcome = input.outcome;
   line.durationMs = round3(input.durationMs);
   if (input.outcome === 'ok') {
-    if (input.hasValue !== false && input.flux === undefined)
+    if (!noValue && input.flux === undefined)
       line.valueType = valueTypeOf(input.value);
   } else if (input.error !== undefined || input.outcome === 'defect') {
     line.error = describeResultLogError(

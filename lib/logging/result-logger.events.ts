@@ -79,7 +79,6 @@ export function outcomeLine(
     outcome: 'ok',
     durationMs,
     value: isResult(result) && result.isOk() ? result.value : result,
-    hasValue: true,
     metadata: options.metadata,
     log,
   };
