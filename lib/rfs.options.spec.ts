@@ -16,7 +16,11 @@ describe('resolveRfsOptions', () => {
   it('returns the defaults for no options', () => {
     const defaults = new RfsModuleOptions();
     for (const input of [undefined, null, {}]) {
-      expect(resolveRfsOptions(input)).toEqual({ ...defaults });
+      // http.pipeline 'auto' resolves to 'handler' (the correlation context covers every request)
+      expect(resolveRfsOptions(input)).toEqual({
+        ...defaults,
+        http: { ...defaults.http, pipeline: 'handler' },
+      });
     }
   });
 

@@ -7,7 +7,11 @@ import {
   DashboardOptions,
   checkDashboardOptions,
 } from './dashboard/dashboard.options';
-import { HttpOptions, checkHttpOptions } from './http/http.options';
+import {
+  HttpOptions,
+  checkHttpOptions,
+  resolvePipeline,
+} from './http/http.options';
 import { LoggingOptions, checkLoggingOptions } from './logging/logging.options';
 import { MetricsOptions, checkMetricsOptions } from './metrics/metrics.options';
 import { OptionsChecker, RfsOptionsError } from './rfs.options-errors';
@@ -114,11 +118,14 @@ export function resolveRfsOptions(input: unknown = {}): RfsModuleOptions {
 
   const u = o as RfsModuleOptionsInput;
   const defaults = new RfsModuleOptions();
+  const correlation = section(() => new CorrelationOptions(), u.correlation);
+  const http = section(() => new HttpOptions(), u.http);
+  if (http !== false) http.pipeline = resolvePipeline(http, correlation);
   return {
     serviceName: u.serviceName ?? defaults.serviceName,
     environment: u.environment ?? defaults.environment,
-    correlation: section(() => new CorrelationOptions(), u.correlation),
-    http: section(() => new HttpOptions(), u.http),
+    correlation,
+    http,
     logging: section(() => new LoggingOptions(), u.logging),
     metrics: section(() => new MetricsOptions(), u.metrics),
     alerts: section(() => new AlertsOptions(), u.alerts),

@@ -241,10 +241,45 @@ describe("http.pipeline: 'handler' lifecycle and options", () => {
     expect(ScopedController.prototype.find).toBe(originalScopedFind);
   });
 
-  it('does nothing with the default pipeline', async () => {
+  it("is the default ('auto') when the correlation context covers every request", async () => {
     const ctx = await resultTestContext({
       controllers: [ItemsController],
       options: { alerts: false, dashboard: false },
+    });
+    try {
+      expect(ctx.module.get(ResultHandlerPipeline).active).toBe(true);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it("does nothing with pipeline 'interceptor', or 'auto' without correlation on every route", async () => {
+    for (const options of [
+      { http: { pipeline: 'interceptor' as const } },
+      { correlation: false as const },
+      { correlation: { exclude: ['health'] } },
+    ]) {
+      const ctx = await resultTestContext({
+        controllers: [ItemsController],
+        options: { alerts: false, dashboard: false, ...options },
+      });
+      try {
+        expect(ctx.module.get(ResultHandlerPipeline).active).toBe(false);
+        expect(ItemsController.prototype.find).toBe(originalFind);
+      } finally {
+        await ctx.close();
+      }
+    }
+  });
+
+  it('does nothing with the interceptor pipeline (prototype untouched)', async () => {
+    const ctx = await resultTestContext({
+      controllers: [ItemsController],
+      options: {
+        alerts: false,
+        dashboard: false,
+        http: { pipeline: 'interceptor' },
+      },
     });
     try {
       expect(ctx.module.get(ResultHandlerPipeline).active).toBe(false);
@@ -266,8 +301,17 @@ describe("http.pipeline: 'handler' lifecycle and options", () => {
         http: { pipeline: 'handler', exceptionFilter: false },
       }),
     ).toThrow(/http\.exceptionFilter/);
-    expect(resolveRfsOptions({}).http).toMatchObject({
-      pipeline: 'interceptor',
-    });
+    // 'auto' resolves to the pipeline it stands for
+    expect(resolveRfsOptions({}).http).toMatchObject({ pipeline: 'handler' });
+    expect(
+      resolveRfsOptions({ http: { exceptionFilter: false } }).http,
+    ).toMatchObject({ pipeline: 'interceptor' });
+    expect(
+      resolveRfsOptions({ correlation: { forRoutes: ['orders'] } }).http,
+    ).toMatchObject({ pipeline: 'interceptor' });
+    expect(
+      resolveRfsOptions({ correlation: false, http: { pipeline: 'handler' } })
+        .http,
+    ).toMatchObject({ pipeline: 'handler' });
   });
 });

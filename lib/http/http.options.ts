@@ -1,3 +1,5 @@
+import { RequestMethod } from '@nestjs/common';
+import type { CorrelationOptions } from '../correlation/correlation.options';
 import { OptionsChecker } from '../rfs.options-errors';
 
 /** Maps an error the registry does not know to an HTTP status (or `undefined` to go on). */
@@ -18,14 +20,44 @@ export class HttpOptions {
   /** Add `Server-Timing: app;dur=<ms>`. */
   timingHeader = true;
   /**
-   * How results reach HTTP: `'interceptor'` (the global `ResultInterceptor`) or `'handler'`
-   * (route methods wrapped at startup, no interceptor; needs `exceptionFilter`).
+   * How results reach HTTP: `'handler'` (route methods wrapped at startup, no interceptor;
+   * needs `exceptionFilter` and the correlation context on every route), `'interceptor'` (the
+   * global `ResultInterceptor`), or `'auto'` (the default): `'handler'` when the correlation
+   * context covers every request (correlation on, `forRoutes: ['*']`, no `exclude`) and
+   * `exceptionFilter` is on, else `'interceptor'`. Resolved options hold the pipeline chosen.
    */
-  pipeline: HttpPipeline = 'interceptor';
+  pipeline: HttpPipeline = 'auto';
 }
 
 /** Values of `http.pipeline`. */
-export type HttpPipeline = 'interceptor' | 'handler';
+export type HttpPipeline = 'auto' | 'interceptor' | 'handler';
+
+/**
+ * The pipeline `'auto'` stands for: `'handler'` when every request gets the correlation
+ * context it needs (the request and response ride on it) and the exception filter that writes
+ * its error responses is on; otherwise `'interceptor'`.
+ *
+ * @internal used when options are resolved
+ */
+export function resolvePipeline(
+  http: HttpOptions,
+  correlation: Pick<CorrelationOptions, 'forRoutes' | 'exclude'> | false,
+): 'interceptor' | 'handler' {
+  if (http.pipeline !== 'auto') return http.pipeline;
+  const everyRoute =
+    correlation !== false &&
+    correlation.exclude.length === 0 &&
+    correlation.forRoutes.some(
+      (r) =>
+        r === '*' ||
+        r === '/*' ||
+        (typeof r === 'object' &&
+          (r.path === '*' || r.path === '/*') &&
+          r.method === RequestMethod.ALL &&
+          r.version === undefined),
+    );
+  return everyRoute && http.exceptionFilter ? 'handler' : 'interceptor';
+}
 
 /** Validates a user's `http` section; problems go to `check`. */
 export function checkHttpOptions(check: OptionsChecker, value: unknown): void {
@@ -42,7 +74,11 @@ export function checkHttpOptions(check: OptionsChecker, value: unknown): void {
   check.boolean(`${p}.timingHeader`, value.timingHeader);
   check.string(`${p}.problemTypeBaseUrl`, value.problemTypeBaseUrl);
   if (value.pipeline !== undefined) {
-    check.oneOf(`${p}.pipeline`, value.pipeline, ['interceptor', 'handler']);
+    check.oneOf(`${p}.pipeline`, value.pipeline, [
+      'auto',
+      'interceptor',
+      'handler',
+    ]);
   }
   if (value.pipeline === 'handler' && value.exceptionFilter === false) {
     check.fail(
