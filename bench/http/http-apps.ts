@@ -6,11 +6,12 @@
 //   nestjs-pino+noop-interceptor  the anchor plus one global interceptor that does nothing:
 //               the floor of any stack built on a Nest interceptor
 //   diy         nestjs-pino + nestjs-cls 6 (request id) + a prom-client timing interceptor
-//   nestjs-rfs  nestjs-pino (rfsPinoHttp) + RfsModule: correlation middleware, Result
-//               interceptor (the handler returns the MonoResult), Result log line, metrics
-//   nestjs-rfs+handler-pipeline  the same with `http.pipeline: 'handler'` (no interceptor)
-//   nestjs-rfs+handler+one-line  the handler pipeline with `rfsPinoHttp(undefined,
-//               { resultLine: 'merge' })`: the Result fields ride on "request completed"
+//   nestjs-rfs  nestjs-pino (rfsPinoHttp) + RfsModule with its defaults: correlation, the
+//               Result → HTTP pass without interceptor (pipeline 'auto' → 'handler'; the
+//               handler returns the MonoResult), Result log line, metrics, alerts
+//   nestjs-rfs+interceptor-pipeline  the same with `http.pipeline: 'interceptor'`
+//   nestjs-rfs+one-line  the defaults with `rfsPinoHttp(undefined, { resultLine: 'merge' })`:
+//               the Result fields ride on "request completed"
 import {
   type CallHandler,
   Controller,
@@ -45,8 +46,8 @@ export const VARIANTS = [
   'nestjs-pino+noop-interceptor',
   'diy',
   'nestjs-rfs',
-  'nestjs-rfs+handler-pipeline',
-  'nestjs-rfs+handler+one-line',
+  'nestjs-rfs+interceptor-pipeline',
+  'nestjs-rfs+one-line',
 ] as const;
 export type Variant = (typeof VARIANTS)[number];
 
@@ -213,12 +214,14 @@ export function benchAppModule(
       return DiyModule;
     }
     case 'nestjs-rfs':
-    case 'nestjs-rfs+handler-pipeline':
-    case 'nestjs-rfs+handler+one-line': {
+    case 'nestjs-rfs+interceptor-pipeline':
+    case 'nestjs-rfs+one-line': {
       const pipeline =
-        variant === 'nestjs-rfs' ? 'interceptor' : ('handler' as const);
+        variant === 'nestjs-rfs+interceptor-pipeline'
+          ? 'interceptor'
+          : ('auto' as const);
       const resultLine =
-        variant === 'nestjs-rfs+handler+one-line' ? 'merge' : 'separate';
+        variant === 'nestjs-rfs+one-line' ? 'merge' : 'separate';
       @Module({
         imports: [
           LoggerModule.forRoot({

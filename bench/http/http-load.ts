@@ -1,7 +1,8 @@
 // Building blocks of the HTTP benches: an app in its own child process, and one autocannon
 // run against it from this (parent) process.
 import autocannon from 'autocannon';
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, fork, spawnSync } from 'node:child_process';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { ServerMessage } from './http-server';
 
@@ -120,4 +121,20 @@ export async function load(
     failures: r.errors + r.timeouts + r.non2xx,
     responses: r['2xx'] + r.non2xx,
   };
+}
+
+/**
+ * Pins the load generator (this process) to CPU 0 and `pids` (the apps) to CPU 1 with
+ * `taskset -a` (every thread), so that autocannon and the app under test never share a core:
+ * on a 2-core machine this halves the run-to-run spread of CPU per request. Linux with
+ * util-linux and at least 2 CPUs only; `BENCH_PIN=0` turns it off. Returns whether it pinned.
+ */
+export function pinLoadAndApps(pids: readonly number[]): boolean {
+  if (process.platform !== 'linux' || process.env.BENCH_PIN === '0')
+    return false;
+  if (cpus().length < 2) return false;
+  const pin = (cpu: string, pid: number): boolean =>
+    spawnSync('taskset', ['-a', '-cp', cpu, String(pid)], { stdio: 'ignore' })
+      .status === 0;
+  return pin('0', process.pid) && pids.every((pid) => pin('1', pid));
 }

@@ -10,11 +10,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { machineInfo, median, writeResults } from '../harness';
 import { VARIANTS, type Variant } from './http-apps';
-import { load, type LoadResult, startServer } from './http-load';
+import {
+  load,
+  type LoadResult,
+  pinLoadAndApps,
+  startServer,
+} from './http-load';
 
 const quick = process.env.BENCH_QUICK === '1';
-const ROUNDS = quick ? 2 : 3;
-const ROUND_S = Number(process.env.BENCH_HTTP_SECONDS ?? (quick ? 1 : 3));
+const ROUNDS = quick ? 2 : 5;
+const ROUND_S = Number(process.env.BENCH_HTTP_SECONDS ?? (quick ? 1 : 2));
 const WARMUP_S = quick ? 0.5 : 2;
 const CONNECTIONS = 50;
 const ADAPTERS = (process.env.BENCH_HTTP_ADAPTERS ?? 'express,fastify')
@@ -35,11 +40,11 @@ const LABELS: Record<Variant, string> = {
     'Nest + nestjs-pino + one no-op global interceptor',
   diy: 'DIY: nestjs-pino + nestjs-cls + prom-client interceptor',
   'nestjs-rfs':
-    'Nest + nestjs-rfs (correlation, Result interceptor, logging, metrics)',
-  'nestjs-rfs+handler-pipeline':
-    "Nest + nestjs-rfs with http.pipeline: 'handler' (no interceptor)",
-  'nestjs-rfs+handler+one-line':
-    "Nest + nestjs-rfs, pipeline 'handler', one log line per request (resultLine: 'merge')",
+    'Nest + nestjs-rfs defaults (correlation, Result → HTTP without interceptor, logging, metrics, alerts)',
+  'nestjs-rfs+interceptor-pipeline':
+    "Nest + nestjs-rfs with http.pipeline: 'interceptor' (ResultInterceptor)",
+  'nestjs-rfs+one-line':
+    "Nest + nestjs-rfs defaults, one log line per request (resultLine: 'merge')",
 };
 
 interface VariantReport {
@@ -67,9 +72,9 @@ interface RoundResult extends LoadResult {
 }
 
 const GOAL_NAMES: Partial<Record<Variant, string>> = {
-  'nestjs-rfs': 'nestjs-rfs',
-  'nestjs-rfs+handler-pipeline': "nestjs-rfs (pipeline 'handler')",
-  'nestjs-rfs+handler+one-line': "nestjs-rfs (pipeline 'handler', one line)",
+  'nestjs-rfs': 'nestjs-rfs (defaults)',
+  'nestjs-rfs+interceptor-pipeline': "nestjs-rfs (pipeline 'interceptor')",
+  'nestjs-rfs+one-line': 'nestjs-rfs (defaults, one line)',
 };
 
 interface Goal {
@@ -98,6 +103,9 @@ async function check(url: string, variant: Variant): Promise<void> {
     throw new Error(`${variant}: x-correlation-id not echoed (got ${echoed})`);
 }
 
+/** Whether autocannon and the apps ran on separate CPUs (see `pinLoadAndApps`). */
+let pinned = false;
+
 async function benchAdapter(
   adapter: 'express' | 'fastify',
 ): Promise<VariantReport[]> {
@@ -106,6 +114,7 @@ async function benchAdapter(
     VARIANTS.map((v) => startServer(`${v}/${adapter}`, script, [v, adapter])),
   );
   try {
+    pinned = pinLoadAndApps(servers.map((s) => s.child.pid!));
     for (let i = 0; i < VARIANTS.length; i++)
       await check(servers[i].url, VARIANTS[i]);
     for (const s of servers)
@@ -218,22 +227,22 @@ async function main(): Promise<void> {
     results[adapter] = await benchAdapter(adapter);
     goals.push(...goalsOf(adapter, results[adapter]));
     goals.push(
-      ...goalsOf(adapter, results[adapter], 'nestjs-rfs+handler-pipeline'),
-      ...goalsOf(adapter, results[adapter], 'nestjs-rfs+handler+one-line'),
+      ...goalsOf(adapter, results[adapter], 'nestjs-rfs+interceptor-pipeline'),
+      ...goalsOf(adapter, results[adapter], 'nestjs-rfs+one-line'),
     );
   }
 
   const lines = [
     '# HTTP: nestjs-rfs against nestjs-pino, a DIY stack and bare Nest',
     '',
-    `GET ${PATH} returning a small JSON object from a service that returns a \`MonoResult\` (one async step). Each app runs in its own child process (logs to /dev/null); autocannon drives it from the parent on 127.0.0.1 with ${CONNECTIONS} connections (keep-alive, no pipelining). ${WARMUP_S} s warm-up per app, then ${ROUNDS} interleaved rounds × ${ROUND_S} s (every app once per round, order rotated). req/s and p99 are medians over rounds; ratios are taken within a round (median over rounds). "CPU/req" is the app process's CPU time (user + system) per response: on a shared CPU it is steadier than req/s.`,
+    `GET ${PATH} returning a small JSON object from a service that returns a \`MonoResult\` (one async step). Each app runs in its own child process (logs to /dev/null); autocannon drives it from the parent on 127.0.0.1 with ${CONNECTIONS} connections (keep-alive, no pipelining)${pinned ? '; autocannon is pinned to CPU 0 and the apps to CPU 1 (`taskset -a`), so load generator and app never share a core' : ''}. ${WARMUP_S} s warm-up per app, then ${ROUNDS} interleaved rounds × ${ROUND_S} s (every app once per round, order rotated). req/s and p99 are medians over rounds; ratios are taken within a round (median over rounds). "CPU/req" is the app process's CPU time (user + system) per response: on a shared CPU it is steadier than req/s.`,
     '',
     '- nestjs-pino: `LoggerModule.forRoot()` (pino-http "request completed" line). **Anchor.**',
     '- nestjs-pino + no-op interceptor: the anchor plus one global `intercept(_, next) { return next.handle(); }`: the floor of any stack that handles results in a Nest interceptor.',
     '- DIY: nestjs-pino (`genReqId` from the header) + nestjs-cls 6 middleware (request id) + a global prom-client histogram interceptor echoing the id.',
-    "- nestjs-rfs: `LoggerModule.forRoot({ pinoHttp: rfsPinoHttp() })` + `RfsModule.forRoot({ environment: 'production' })` with its defaults: correlation middleware, Result interceptor (the handler returns the MonoResult), one Result log line per request (so two lines per request, against one for nestjs-pino), Prometheus series and windows, alerts evaluation.",
-    "- nestjs-rfs, pipeline 'handler': the same with `http: { pipeline: 'handler' }`: no interceptor; route methods are wrapped at startup and the correlation middleware's context carries the response.",
-    "- nestjs-rfs, pipeline 'handler', one line: the same with `rfsPinoHttp(undefined, { resultLine: 'merge' })`: the Result fields (operation, outcome, durationMs, error, http) ride on pino-http's \"request completed\" line, so one line per request as with the anchor.",
+    "- nestjs-rfs defaults: `LoggerModule.forRoot({ pinoHttp: rfsPinoHttp() })` + `RfsModule.forRoot({ environment: 'production' })` with its defaults: correlation context, the Result → HTTP pass without interceptor (`http.pipeline: 'auto'` → `'handler'`: route methods are wrapped at startup, the correlation context carries the response; the handler returns the MonoResult), one Result log line per request (so two lines per request, against one for nestjs-pino), Prometheus series and windows, alerts evaluation.",
+    "- nestjs-rfs, pipeline 'interceptor': the same with `http: { pipeline: 'interceptor' }` (the global ResultInterceptor).",
+    "- nestjs-rfs defaults, one line: the defaults with `rfsPinoHttp(undefined, { resultLine: 'merge' })`: the Result fields (operation, outcome, durationMs, error, http) ride on pino-http's \"request completed\" line, so one line per request as with the anchor.",
     '',
     `- Date: ${date}`,
     `- Node ${machine.node} on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, ${machine.platform}; load average ${machine.loadAverage} at start (shared machine: absolute numbers vary, compare ratios)`,
