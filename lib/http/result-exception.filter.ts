@@ -69,8 +69,14 @@ export class ResultExceptionFilter implements ExceptionFilter {
     const req = http.getRequest<AdapterRequest>();
     const res = http.getResponse<AdapterResponse>();
     if (exception instanceof PreparedHttpResponse) {
-      // an Err or a batch the handler pipeline (`http.pipeline: 'handler'`) answered
-      this.write(res, exception.status, exception.body, exception.contentType);
+      // an Err or a batch the handler pipeline (`http.pipeline: 'handler'`) answered, also when
+      // a user's interceptor rethrew it: written as prepared, not re-mapped as an HttpException
+      this.write(
+        res,
+        exception.getStatus(),
+        exception.getResponse(),
+        exception.contentType,
+      );
       return;
     }
     let problem: Problem;
