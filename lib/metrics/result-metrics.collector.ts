@@ -21,6 +21,7 @@ import type { OperationOutcome } from '../result/outcome';
 import { InjectRfsClock, type RfsClock } from '../rfs.clock';
 import { InjectRfsOptions } from '../rfs-options.provider';
 import type { RfsModuleOptions } from '../rfs.options';
+import { HttpSeries } from './http-series';
 import { RFS_METRICS_REGISTRY } from './metrics.constants';
 import { MetricsOptions } from './metrics.options';
 import type { MetricWindow, OperationMetrics } from './operation-metrics';
@@ -48,7 +49,6 @@ import {
   errorCodeSeries,
   flushOperationSeries,
   operationSeries,
-  recordHttpSeries,
   resetRfsPromMetrics,
   zeroCorrelationRejections,
   zeroOperationSeries,
@@ -95,6 +95,8 @@ export class ResultMetricsCollector
   private removeRejections: (() => void) | undefined;
   /** Set while `rfs_operations_total` increments are handed over at each read. */
   private removeFlush: (() => void) | undefined;
+  /** The HTTP RED series with cached label children (undefined with `metrics: false`). */
+  private readonly http: HttpSeries | undefined;
 
   constructor(
     @InjectRfsOptions() options: RfsModuleOptions,
@@ -115,6 +117,7 @@ export class ResultMetricsCollector
         registry ?? client.register,
         options.metrics,
       );
+      this.http = new HttpSeries(this.prom);
       this.removeFlush = onCounterRead(this.prom.operations, () =>
         this.flush(),
       );
@@ -141,6 +144,7 @@ export class ResultMetricsCollector
     this.flush();
     this.removeFlush?.();
     this.removeFlush = undefined;
+    this.http?.close();
     this.removeListener?.();
     this.removeListener = undefined;
     this.removeRejections?.();
@@ -162,8 +166,14 @@ export class ResultMetricsCollector
         correlationId: event.correlationId,
       });
       if (event.flux) this.recordFlux(event.operation, event.flux);
-      if (event.http && this.prom?.httpRequests)
-        recordHttpSeries(this.prom, event);
+      const http = event.http;
+      if (http && this.http)
+        this.http.record(
+          http.method,
+          http.route,
+          http.status,
+          Math.max(0, event.durationMs) / 1000,
+        );
     } catch (e) {
       this.logger.error(`Could not record operation metrics: ${String(e)}`);
     }
@@ -303,6 +313,7 @@ export class ResultMetricsCollector
     this.ops.clear();
     this.cardinality.reset();
     if (this.prom) resetRfsPromMetrics(this.prom);
+    this.http?.clear();
     for (const op of known) this.stats(op);
   }
 

@@ -1,4 +1,3 @@
-import type { OperationEvent } from '../operations/operation-event';
 import type { OperationOutcome } from '../result/outcome';
 import type {
   CounterSeries,
@@ -86,21 +85,6 @@ export function flushOperationSeries(ops: Iterable<OperationStats>): void {
     for (const series of children.counters) flushSeries(series);
     for (const series of children.errors.values()) flushSeries(series);
   }
-}
-
-/** Records the HTTP RED series of a handler's event. */
-export function recordHttpSeries(
-  prom: RfsPromMetrics,
-  event: OperationEvent,
-): void {
-  const http = event.http!;
-  const labels = {
-    method: http.method.toUpperCase(),
-    route: http.route,
-    status: String(http.status),
-  };
-  prom.httpRequests!.inc(labels);
-  prom.httpDuration!.observe(labels, Math.max(0, event.durationMs) / 1000);
 }
 
 function flushSeries(series: CounterSeries): void {
