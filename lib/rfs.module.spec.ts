@@ -59,9 +59,11 @@ describe('RfsModule.forRoot', () => {
 
   it('accepts no options at all', async () => {
     const ref = await compile(RfsModule.forRoot());
-    expect(ref.get(OptionsReader).options.http).toEqual(
-      new RfsModuleOptions().http,
-    );
+    // the defaults, with http.pipeline 'auto' resolved to the pipeline it stands for
+    expect(ref.get(OptionsReader).options.http).toEqual({
+      ...(new RfsModuleOptions().http as object),
+      pipeline: 'handler',
+    });
     expect(ref.get(CorrelationService)).toBeInstanceOf(CorrelationService);
     await ref.close();
   });
