@@ -95,7 +95,7 @@ async function linesOf(
 }
 
 describe.each(HTTP_ADAPTERS)(
-  "rfsPinoHttp({ resultLine: 'merge' }) on %s",
+  "rfsPinoHttp() by default (resultLine 'merge') on %s",
   (_name, makeAdapter) => {
     describe.each(['interceptor', 'handler'] as const)(
       '%s pipeline',
@@ -107,7 +107,7 @@ describe.each(HTTP_ADAPTERS)(
         beforeAll(async () => {
           __resetOutOfContextForTests();
           app = await NestFactory.create(
-            appModule(stream, pipeline, { resultLine: 'merge' }),
+            appModule(stream, pipeline, {}),
             makeAdapter(),
             { logger: false },
           );
@@ -207,20 +207,26 @@ describe.each(HTTP_ADAPTERS)(
       };
     }
 
-    it('\'separate\' (the default) writes the Result line next to "request completed"', async () => {
+    it('\'separate\' writes the Result line next to "request completed"', async () => {
       const stream = new MemoryLogStream();
-      const { app, port } = await start(stream, {});
+      const { app, port } = await start(stream, { resultLine: 'separate' });
       try {
         await localRequest(port, '/line/ok/1', {
           headers: { 'x-correlation-id': 'sep-1' },
         });
         const lines = await linesOf(stream, 'sep-1', 2);
-        expect(lines.map((l) => l.msg).sort()).toEqual([
-          'LineController.found ok',
-          'request completed',
-        ]);
+        const own = lines.find((l) => l.msg === 'LineController.found ok');
         const completed = lines.find((l) => l.msg === 'request completed');
+        expect(lines).toHaveLength(2);
+        expect(completed).toMatchObject({ res: { statusCode: 200 } });
         expect(completed?.operation).toBeUndefined();
+        expect(own).toMatchObject({
+          level: 30,
+          service: 'line-e2e',
+          operation: 'LineController.found',
+          outcome: 'ok',
+          http: { route: '/line/ok/:id', status: 200 },
+        });
       } finally {
         await app.close();
       }
@@ -331,7 +337,7 @@ describe.each(HTTP_ADAPTERS)(
           [streamA, 'from-a-1'],
           [streamB, 'from-b-1'],
         ] as const) {
-          const lines = await linesOf(stream, id, 2);
+          const lines = await linesOf(stream, id, 1);
           const completed = lines.find((l) => l.msg === 'request completed');
           expect((completed?.req as { id?: unknown } | undefined)?.id).toBe(id);
         }

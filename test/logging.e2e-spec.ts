@@ -42,6 +42,9 @@ describeEachLoggingApp((running) => {
       tenant: 'acme',
     });
     expect(handler).toMatchObject({ outcome: 'ok', tenant: 'acme' });
+    // by default the handler's Result fields ride on pino-http's line: one line, not two
+    expect(handler).toBe(completed);
+    expect(handler).toMatchObject({ msg: 'request completed', service: 'e2e' });
     // one line per operation: the logging providers are registered once
     expect(lines.filter((l) => l.operation === 'orders.find')).toHaveLength(1);
     expect(user).toMatchObject({ tenant: 'acme' });
@@ -54,9 +57,15 @@ describeEachLoggingApp((running) => {
     const r = await getLogged(running.port, '/orders/8');
     expect(r.id).toMatch(/^[0-9a-f-]{36}$/);
     const lines = linesOf(8);
-    expect(lines.length).toBeGreaterThanOrEqual(4);
+    // user line, orders.find, "request completed" with the orders.get Result fields
+    expect(lines.map((l) => l.operation ?? l.msg).sort()).toEqual([
+      'orders.find',
+      'orders.get',
+      'user line',
+    ]);
     for (const l of lines) expect(l.correlationId).toBe(r.id);
     const completed = lines.find((l) => l.msg === 'request completed');
+    expect(completed?.operation).toBe('orders.get');
     expect((completed?.req as { id?: unknown }).id).toBe(r.id);
   });
 

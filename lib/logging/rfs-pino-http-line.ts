@@ -1,8 +1,10 @@
 // One log line per HTTP request: the Result fields of a controller handler ride on pino-http's
-// "request completed" line instead of a second line (rfsPinoHttp's `resultLine: 'merge'`).
+// "request completed" line instead of a second line (rfsPinoHttp's `resultLine: 'merge'`, the
+// default).
 import type { Options as PinoHttpOptions } from 'pino-http';
 import { CorrelationContext } from '../correlation/correlation-context';
 import { httpExchangeOf } from '../correlation/correlation.middleware';
+import { describeValue } from '../rfs.options-errors';
 import { PINO_LEVELS, type RfsLogLevel } from './log-levels';
 
 /** Where the slot of a request's merged line lives on its Node response. */
@@ -23,7 +25,7 @@ type SlotHolder = { [SLOT]?: LineSlot };
 /**
  * Hands the Result fields of the current HTTP request's handler to pino-http's "request
  * completed" line. `true` when that line will carry them (rfsPinoHttp with `resultLine:
- * 'merge'` handles this request and has not written its line yet); `false` means the caller
+ * 'merge'`, the default, handles this request and has not written its line yet); `false` means the caller
  * writes its own line. `writeOwn` writes that line later if pino-http's line turns out
  * `silent` (the user's `customLogLevel`), so the Result fields are never lost.
  *
@@ -49,15 +51,50 @@ export function offerRequestLineFields(
 export interface RfsPinoHttpSettings {
   /**
    * Where a controller handler's Result fields (`operation`, `outcome`, `durationMs`, `error`,
-   * `http`, `service`, …) go: `'separate'` (default) writes them as their own Result line next
-   * to pino-http's "request completed" (two lines per request); `'merge'` puts them on the
-   * "request completed" line (one line per request, as with nestjs-pino alone; raised to the
-   * Result's level, e.g. `warn` for an Err). Requests without a correlation context
-   * (correlation off or the route excluded), responses pino-http does not log (`autoLogging`)
-   * and outcomes known only after the response ended (a stream the client closed) still get a
-   * separate line.
+   * `http`, `service`, `environment`, …) go. `'merge'` (default) puts them on pino-http's
+   * "request completed" line: one line per request, as with nestjs-pino alone, raised to the
+   * Result's level (`logging.errLevel`, `warn` by default, for an Err; `error` for a defect).
+   * Requests without a correlation context (correlation off or the route excluded), responses
+   * pino-http does not log (`autoLogging`, a `customLogLevel` of `'silent'`) and outcomes known
+   * only after the response ended (a stream the client closed) still get their own Result line.
+   * `'separate'` writes every handler's Result line (a `ResultLogEntry`) next to pino-http's
+   * "request completed" (two lines per request).
+   *
+   * @example
+   * ```ts
+   * LoggerModule.forRoot({
+   *   pinoHttp: rfsPinoHttp({ level: 'info' }, { resultLine: 'separate' }),
+   * });
+   * ```
    */
-  readonly resultLine?: 'merge' | 'separate';
+  readonly resultLine?: RfsPinoHttpResultLine;
+}
+
+/** Accepted values of {@link RfsPinoHttpSettings.resultLine}. */
+export type RfsPinoHttpResultLine = 'merge' | 'separate';
+
+const RESULT_LINES: readonly RfsPinoHttpResultLine[] = ['merge', 'separate'];
+
+/**
+ * The `resultLine` of rfsPinoHttp's settings (`'merge'` when absent). Throws a `TypeError`
+ * naming the setting and the accepted values for anything else: a typo would otherwise
+ * silently change what every request logs.
+ *
+ * @internal used by rfsPinoHttp
+ */
+export function resultLineOf(settings: unknown): RfsPinoHttpResultLine {
+  if (settings === undefined) return 'merge';
+  if (typeof settings !== 'object' || settings === null)
+    throw new TypeError(
+      `rfsPinoHttp(options, settings): settings must be an object such as { resultLine: 'merge' }, got ${describeValue(settings)}`,
+    );
+  const value = (settings as { resultLine?: unknown }).resultLine;
+  if (value === undefined) return 'merge';
+  if (RESULT_LINES.includes(value as RfsPinoHttpResultLine))
+    return value as RfsPinoHttpResultLine;
+  throw new TypeError(
+    `rfsPinoHttp(options, settings): resultLine must be one of ${RESULT_LINES.map((v) => `'${v}'`).join(', ')}, got ${describeValue(value)}`,
+  );
 }
 
 type Fn<K extends keyof PinoHttpOptions> = NonNullable<PinoHttpOptions[K]>;

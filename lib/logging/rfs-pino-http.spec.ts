@@ -12,6 +12,7 @@ import {
   correlationIdOfRequest,
   rfsLogMixin,
   rfsPinoHttp,
+  type RfsPinoHttpSettings,
 } from './rfs-pino-http';
 
 const res = {} as ServerResponse;
@@ -107,7 +108,7 @@ describe('rfsPinoHttp', () => {
   });
 });
 
-describe("rfsPinoHttp(options, { resultLine: 'merge' })", () => {
+describe("rfsPinoHttp(options, { resultLine: 'merge' }) (the default)", () => {
   type Fn = (...args: unknown[]) => unknown;
   const exchangeStore = () => {
     const req = request({ 'x-correlation-id': 'm-1' });
@@ -133,11 +134,43 @@ describe("rfsPinoHttp(options, { resultLine: 'merge' })", () => {
     expect((o.customLogLevel as Fn)(req, res, undefined)).toBe('debug');
   });
 
-  it("leaves pino-http's own options alone with 'separate' (the default) and autoLogging: false", () => {
-    expect(rfsPinoHttp().customSuccessObject).toBeUndefined();
-    const off = rfsPinoHttp({ autoLogging: false }, { resultLine: 'merge' });
-    expect(off.customSuccessObject).toBeUndefined();
-    expect(off.customProps).toBeUndefined();
+  it("merges by default: rfsPinoHttp() and rfsPinoHttp(o, {}) install the merged line's hooks", () => {
+    for (const o of [rfsPinoHttp(), rfsPinoHttp({ level: 'info' }, {})]) {
+      expect(typeof o.customProps).toBe('function');
+      expect(typeof o.customSuccessObject).toBe('function');
+      expect(typeof o.customErrorObject).toBe('function');
+      expect(typeof o.customLogLevel).toBe('function');
+    }
+  });
+
+  it("leaves pino-http's own options alone with 'separate' and with autoLogging: false", () => {
+    const separate = rfsPinoHttp(
+      { useLevel: 'debug' },
+      { resultLine: 'separate' },
+    );
+    expect(separate.customSuccessObject).toBeUndefined();
+    expect(separate.customErrorObject).toBeUndefined();
+    expect(separate.customProps).toBeUndefined();
+    expect(separate.customLogLevel).toBeUndefined();
+    expect(separate.useLevel).toBe('debug');
+    for (const settings of [{}, { resultLine: 'merge' as const }]) {
+      const off = rfsPinoHttp({ autoLogging: false }, settings);
+      expect(off.customSuccessObject).toBeUndefined();
+      expect(off.customProps).toBeUndefined();
+    }
+  });
+
+  it('refuses a resultLine it does not know, naming the setting and the accepted values', () => {
+    const bad = (settings: unknown) => () =>
+      rfsPinoHttp({}, settings as RfsPinoHttpSettings);
+    expect(bad({ resultLine: 'merged' })).toThrow(
+      new TypeError(
+        `rfsPinoHttp(options, settings): resultLine must be one of 'merge', 'separate', got "merged"`,
+      ),
+    );
+    expect(bad({ resultLine: true })).toThrow(/resultLine must be .*got true/);
+    expect(bad(null)).toThrow(/settings must be an object.*got null/);
+    expect(bad('merge')).toThrow(/settings must be an object.*got "merge"/);
   });
 
   it('without Result fields the level is pino-http default (error for 5xx, else useLevel)', () => {

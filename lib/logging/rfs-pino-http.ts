@@ -7,10 +7,14 @@ import { LogRedactor } from './log-redactor';
 import { LoggingOptions } from './logging.options';
 import {
   mergedLineOptions,
+  resultLineOf,
   type RfsPinoHttpSettings,
 } from './rfs-pino-http-line';
 
-export type { RfsPinoHttpSettings } from './rfs-pino-http-line';
+export type {
+  RfsPinoHttpResultLine,
+  RfsPinoHttpSettings,
+} from './rfs-pino-http-line';
 
 /** Id chosen by `genReqId` before the correlation middleware ran (pino-http mounted first). */
 const EARLY_ID = Symbol.for('rfs:early-correlation-id');
@@ -168,17 +172,21 @@ type ReqSerializer = (req: { id?: unknown; raw?: unknown }) => unknown;
  * pino-http's request id **be** the correlation id (Express and Fastify, whichever middleware
  * runs first) and give every line — pino-http's "request completed", Result lines and your own
  * `PinoLogger` lines — `correlationId` plus the fields set through `CorrelationService.set`.
- * With `{ resultLine: 'merge' }` a controller handler's Result fields (`operation`, `outcome`,
- * `durationMs`, `error`, `http`) ride on the "request completed" line, so a request writes one
- * line (see {@link RfsPinoHttpSettings.resultLine}). Your own options are kept; your `mixin`,
- * `serializers.req`, `customProps`, `customSuccessObject`, `customErrorObject` and
- * `customLogLevel` run too.
+ * By default (`resultLine: 'merge'`) a controller handler's Result fields (`operation`,
+ * `outcome`, `durationMs`, `error`, `http`, `service`, …) ride on the "request completed" line,
+ * so a request writes one line, as with nestjs-pino alone; `{ resultLine: 'separate' }` writes
+ * them as their own Result line next to it (see {@link RfsPinoHttpSettings.resultLine}; any
+ * other value throws). Your own options are kept; your `mixin`, `serializers.req`,
+ * `customProps`, `customSuccessObject`, `customErrorObject` and `customLogLevel` run too.
  *
  * @example
  * ```ts
  * @Module({
  *   imports: [
+ *     // one line per request: "request completed" + operation, outcome, durationMs, …
  *     LoggerModule.forRoot({ pinoHttp: rfsPinoHttp({ level: 'info' }) }),
+ *     // or a Result line per handler next to it:
+ *     // rfsPinoHttp({ level: 'info' }, { resultLine: 'separate' })
  *     RfsModule.forRoot({ serviceName: 'orders' }),
  *   ],
  * })
@@ -197,6 +205,7 @@ export function rfsPinoHttp<O extends PinoHttpOptions>(
     | 'customErrorObject'
     | 'customLogLevel'
   > {
+  const resultLine = resultLineOf(settings);
   const base = (options ?? {}) as O;
   const userMixin = base.mixin;
   const userGenReqId = base.genReqId;
@@ -231,7 +240,7 @@ export function rfsPinoHttp<O extends PinoHttpOptions>(
     }
     return userReq ? userReq(req) : req;
   };
-  const merged = settings.resultLine === 'merge' ? mergedLineOptions(base) : {};
+  const merged = resultLine === 'merge' ? mergedLineOptions(base) : {};
   const out = {
     ...base,
     ...merged,

@@ -24,6 +24,7 @@ import {
   rfsPinoHttp,
   type Result,
   type RfsModuleOptionsInput,
+  type RfsPinoHttpSettings,
 } from 'nestjs-rfs';
 import { MemoryLogStream } from './memory-log.stream';
 import { HTTP_ADAPTERS } from './http-adapters';
@@ -104,11 +105,12 @@ export interface Started {
   stream: MemoryLogStream;
   registry: Registry;
 }
-/** The shop app module: nestjs-pino into `stream`, RfsModule, metrics in `registry`. */
+/** The shop app module: nestjs-pino into `stream` (rfsPinoHttp with `pino`), RfsModule, metrics in `registry`. */
 export function shopAppModule(
   stream: MemoryLogStream,
   registry: Registry,
   rfs: RfsModuleOptionsInput,
+  pino: RfsPinoHttpSettings = {},
 ): Type {
   @Global()
   @Module({
@@ -121,7 +123,7 @@ export function shopAppModule(
     imports: [
       RegistryModule,
       LoggerModule.forRoot({
-        pinoHttp: [rfsPinoHttp({ level: 'trace' }), stream],
+        pinoHttp: [rfsPinoHttp({ level: 'trace' }, pino), stream],
       }),
       RfsModule.forRoot({ serviceName: 'shop', environment: 'test', ...rfs }),
     ],
@@ -136,23 +138,25 @@ export function shopAppModule(
 async function startShopApp(
   makeAdapter: () => AbstractHttpAdapter,
   rfs: RfsModuleOptionsInput = {},
+  pino: RfsPinoHttpSettings = {},
 ): Promise<Started> {
   __resetOutOfContextForTests();
   const stream = new MemoryLogStream();
   const registry = new Registry();
   const { app, base } = await startLocalApp(
-    shopAppModule(stream, registry, rfs),
+    shopAppModule(stream, registry, rfs, pino),
     makeAdapter(),
   );
   return { app, base, stream, registry };
 }
 /**
- * Starts the shop app (with `rfs` options) before the block's tests and closes it after them;
+ * Starts the shop app (with `rfs` options and rfsPinoHttp `pino` settings) before the block's tests and closes it after them;
  * each test starts with no log lines. Read the app's parts from the returned object in tests.
  */
 export function useShopApp(
   makeAdapter: () => AbstractHttpAdapter,
   rfs: RfsModuleOptionsInput,
+  pino: RfsPinoHttpSettings = {},
 ): Started {
   let s: Started | undefined;
   const started = (): Started => {
@@ -160,7 +164,7 @@ export function useShopApp(
     return s;
   };
   beforeAll(async () => {
-    s = await startShopApp(makeAdapter, rfs);
+    s = await startShopApp(makeAdapter, rfs, pino);
   });
   afterAll(async () => {
     await s?.app.close();

@@ -15,7 +15,10 @@ export class MemoryLogStream {
       if (line.trim()) this.lines.push(JSON.parse(line) as LogLine);
   }
 
-  /** Result lines (pino-http's "request completed" lines have no `operation`). */
+  /**
+   * Lines with an `operation`: Result lines, and "request completed" lines carrying a handler's
+   * Result fields (rfsPinoHttp's default `resultLine: 'merge'`).
+   */
   results(): LogLine[] {
     return this.lines.filter((l) => typeof l.operation === 'string');
   }
