@@ -6,12 +6,13 @@
 //   nestjs-pino+noop-interceptor  the anchor plus one global interceptor that does nothing:
 //               the floor of any stack built on a Nest interceptor
 //   diy         nestjs-pino + nestjs-cls 6 (request id) + a prom-client timing interceptor
-//   nestjs-rfs  nestjs-pino (rfsPinoHttp) + RfsModule with its defaults: correlation, the
-//               Result → HTTP pass without interceptor (pipeline 'auto' → 'handler'; the
-//               handler returns the MonoResult), Result log line, metrics, alerts
+//   nestjs-rfs  nestjs-pino (rfsPinoHttp()) + RfsModule with their defaults: correlation,
+//               the Result → HTTP pass without interceptor (pipeline 'auto' → 'handler'; the
+//               handler returns the MonoResult), the Result fields on pino-http's "request
+//               completed" line (resultLine 'merge'), metrics, alerts
 //   nestjs-rfs+interceptor-pipeline  the same with `http.pipeline: 'interceptor'`
-//   nestjs-rfs+one-line  the defaults with `rfsPinoHttp(undefined, { resultLine: 'merge' })`:
-//               the Result fields ride on "request completed"
+//   nestjs-rfs+two-lines  the defaults with `rfsPinoHttp(undefined, { resultLine:
+//               'separate' })`: a Result line per request next to pino-http's line
 import {
   type CallHandler,
   Controller,
@@ -47,7 +48,7 @@ export const VARIANTS = [
   'diy',
   'nestjs-rfs',
   'nestjs-rfs+interceptor-pipeline',
-  'nestjs-rfs+one-line',
+  'nestjs-rfs+two-lines',
 ] as const;
 export type Variant = (typeof VARIANTS)[number];
 
@@ -215,13 +216,13 @@ export function benchAppModule(
     }
     case 'nestjs-rfs':
     case 'nestjs-rfs+interceptor-pipeline':
-    case 'nestjs-rfs+one-line': {
+    case 'nestjs-rfs+two-lines': {
       const pipeline =
         variant === 'nestjs-rfs+interceptor-pipeline'
           ? 'interceptor'
           : ('auto' as const);
       const resultLine =
-        variant === 'nestjs-rfs+one-line' ? 'merge' : 'separate';
+        variant === 'nestjs-rfs+two-lines' ? 'separate' : 'merge';
       @Module({
         imports: [
           LoggerModule.forRoot({

@@ -40,11 +40,11 @@ const LABELS: Record<Variant, string> = {
     'Nest + nestjs-pino + one no-op global interceptor',
   diy: 'DIY: nestjs-pino + nestjs-cls + prom-client interceptor',
   'nestjs-rfs':
-    'Nest + nestjs-rfs defaults (correlation, Result → HTTP without interceptor, logging, metrics, alerts)',
+    'Nest + nestjs-rfs defaults (correlation, Result → HTTP without interceptor, Result fields on the request line, metrics, alerts)',
   'nestjs-rfs+interceptor-pipeline':
     "Nest + nestjs-rfs with http.pipeline: 'interceptor' (ResultInterceptor)",
-  'nestjs-rfs+one-line':
-    "Nest + nestjs-rfs defaults, one log line per request (resultLine: 'merge')",
+  'nestjs-rfs+two-lines':
+    "Nest + nestjs-rfs defaults, two log lines per request (resultLine: 'separate')",
 };
 
 interface VariantReport {
@@ -74,7 +74,7 @@ interface RoundResult extends LoadResult {
 const GOAL_NAMES: Partial<Record<Variant, string>> = {
   'nestjs-rfs': 'nestjs-rfs (defaults)',
   'nestjs-rfs+interceptor-pipeline': "nestjs-rfs (pipeline 'interceptor')",
-  'nestjs-rfs+one-line': 'nestjs-rfs (defaults, one line)',
+  'nestjs-rfs+two-lines': 'nestjs-rfs (two lines)',
 };
 
 interface Goal {
@@ -228,7 +228,7 @@ async function main(): Promise<void> {
     goals.push(...goalsOf(adapter, results[adapter]));
     goals.push(
       ...goalsOf(adapter, results[adapter], 'nestjs-rfs+interceptor-pipeline'),
-      ...goalsOf(adapter, results[adapter], 'nestjs-rfs+one-line'),
+      ...goalsOf(adapter, results[adapter], 'nestjs-rfs+two-lines'),
     );
   }
 
@@ -240,9 +240,9 @@ async function main(): Promise<void> {
     '- nestjs-pino: `LoggerModule.forRoot()` (pino-http "request completed" line). **Anchor.**',
     '- nestjs-pino + no-op interceptor: the anchor plus one global `intercept(_, next) { return next.handle(); }`: the floor of any stack that handles results in a Nest interceptor.',
     '- DIY: nestjs-pino (`genReqId` from the header) + nestjs-cls 6 middleware (request id) + a global prom-client histogram interceptor echoing the id.',
-    "- nestjs-rfs defaults: `LoggerModule.forRoot({ pinoHttp: rfsPinoHttp() })` + `RfsModule.forRoot({ environment: 'production' })` with its defaults: correlation context, the Result → HTTP pass without interceptor (`http.pipeline: 'auto'` → `'handler'`: route methods are wrapped at startup, the correlation context carries the response; the handler returns the MonoResult), one Result log line per request (so two lines per request, against one for nestjs-pino), Prometheus series and windows, alerts evaluation.",
+    "- nestjs-rfs defaults: `LoggerModule.forRoot({ pinoHttp: rfsPinoHttp() })` + `RfsModule.forRoot({ environment: 'production' })` with their defaults: correlation context, the Result → HTTP pass without interceptor (`http.pipeline: 'auto'` → `'handler'`: route methods are wrapped at startup, the correlation context carries the response; the handler returns the MonoResult), the Result fields (operation, outcome, durationMs, error, http) on pino-http's \"request completed\" line (`resultLine: 'merge'`: one line per request, as with the anchor), Prometheus series and windows, alerts evaluation.",
     "- nestjs-rfs, pipeline 'interceptor': the same with `http: { pipeline: 'interceptor' }` (the global ResultInterceptor).",
-    "- nestjs-rfs defaults, one line: the defaults with `rfsPinoHttp(undefined, { resultLine: 'merge' })`: the Result fields (operation, outcome, durationMs, error, http) ride on pino-http's \"request completed\" line, so one line per request as with the anchor.",
+    "- nestjs-rfs, two lines: the defaults with `rfsPinoHttp(undefined, { resultLine: 'separate' })`: a Result line (ResultLogEntry) per request next to pino-http's line.",
     '',
     `- Date: ${date}`,
     `- Node ${machine.node} on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, ${machine.platform}; load average ${machine.loadAverage} at start (shared machine: absolute numbers vary, compare ratios)`,
