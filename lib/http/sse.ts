@@ -6,7 +6,8 @@ import { ProblemDetailsFactory } from './problem-details';
 import type { FluxResult } from '../result/flux-result';
 
 /**
- * One SSE event for one item: an Ok value becomes `{ data: value }`, an Err becomes
+ * One SSE event for one item: an Ok value becomes `{ data: value }` (a number, boolean or bigint
+ * as its string: Nest's SSE stream only writes strings and objects), an Err becomes
  * `{ type: 'error', data: problem }` (the same problem body an HTTP error would have), and a
  * value that is not a Result passes through unchanged (it is already a MessageEvent).
  */
@@ -17,9 +18,15 @@ export function resultToMessageEvent(
   if (!isResult(item)) return item as MessageEvent;
   if (item.isOk()) {
     const value = item.value;
+    // Nest's SSE stream writes strings as they are and JSON-encodes objects; anything else
+    // (a number, boolean, bigint) would make it throw mid-stream and leave the response open
     return {
       data:
-        value === undefined || value === null ? '' : (value as string | object),
+        value === undefined || value === null
+          ? ''
+          : typeof value === 'object'
+            ? value
+            : String(value),
     };
   }
   const correlationId = CorrelationContext.getId();
