@@ -7,7 +7,10 @@ import {
 import type { RouteInfo } from '@nestjs/common/interfaces';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CorrelationMiddleware } from './correlation.middleware';
+import {
+  CorrelationMiddleware,
+  type ResponseHeaderSink,
+} from './correlation.middleware';
 import type { CorrelationOptions } from './correlation.options';
 
 /** The part of Nest's middleware builder that says where a route's middleware is mounted. */
@@ -103,9 +106,9 @@ export class CorrelationSetup {
       adapter.setOnRequestHook(
         (
           request: { raw: IncomingMessage },
-          reply: { raw: ServerResponse },
+          reply: ResponseHeaderSink & { raw: ServerResponse },
           done: NextFn,
-        ) => middleware.use(request.raw, reply.raw, done),
+        ) => middleware.use(request.raw, reply.raw, done, reply),
       );
       return true;
     }

@@ -12,10 +12,47 @@ const STORE = Symbol.for('rfs:correlation-store');
 /** Properties of the store that hold the request's Node request and response. */
 const HTTP_REQ = Symbol.for('rfs:correlation-http-req');
 const HTTP_RES = Symbol.for('rfs:correlation-http-res');
+const HTTP_REPLY = Symbol.for('rfs:correlation-http-reply');
+
+/**
+ * Where response headers go when the adapter has its own header store (a Fastify `reply`):
+ * headers set there are written with the status line by Fastify itself, while a raw
+ * `res.setHeader` makes Node merge every header Fastify writes into its header map (costlier
+ * per response, and pino-http then logs them all).
+ *
+ * @internal
+ */
+export interface ResponseHeaderSink {
+  header(name: string, value: string): unknown;
+}
+
+/** The Node request and response of an HTTP request (and the adapter's header sink, if any). */
+export interface HttpExchange {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly headers: ResponseHeaderSink | undefined;
+}
 
 interface StoreWithExchange extends CorrelationStore {
   [HTTP_REQ]?: IncomingMessage;
   [HTTP_RES]?: ServerResponse;
+  [HTTP_REPLY]?: ResponseHeaderSink;
+}
+
+/**
+ * Sets a response header through the exchange's header sink (Fastify `reply`) or on the raw
+ * response; nothing once the headers are sent.
+ *
+ * @internal
+ */
+export function setExchangeHeader(
+  exchange: HttpExchange,
+  name: string,
+  value: string,
+): void {
+  if (exchange.res.headersSent) return;
+  if (exchange.headers !== undefined) exchange.headers.header(name, value);
+  else exchange.res.setHeader(name, value);
 }
 
 /**
@@ -27,11 +64,13 @@ interface StoreWithExchange extends CorrelationStore {
  */
 export function httpExchangeOf(
   store: CorrelationStore | undefined,
-): { req: IncomingMessage; res: ServerResponse } | undefined {
+): HttpExchange | undefined {
   const s = store as StoreWithExchange | undefined;
   const req = s?.[HTTP_REQ];
   const res = s?.[HTTP_RES];
-  return req !== undefined && res !== undefined ? { req, res } : undefined;
+  return req !== undefined && res !== undefined
+    ? { req, res, headers: s![HTTP_REPLY] }
+    : undefined;
 }
 
 interface RequestWithStore {
@@ -67,11 +106,16 @@ export class CorrelationMiddleware implements NestMiddleware {
     private readonly responseHeader: string | false,
   ) {}
 
-  /** Express and Fastify (middie) both pass Node's request and response objects (or subclasses). */
+  /**
+   * Express and Fastify (middie) both pass Node's request and response objects (or subclasses).
+   * `headers`: where to set response headers instead of `res` (the Fastify `reply`, from the
+   * adapter's request hook).
+   */
   use(
     req: IncomingMessage,
     res: ServerResponse,
     next: (error?: unknown) => void,
+    headers?: ResponseHeaderSink,
   ): void {
     const r = req as IncomingMessage & RequestWithStore;
     if (r[STORE] !== undefined) {
@@ -82,8 +126,11 @@ export class CorrelationMiddleware implements NestMiddleware {
     r[STORE] = store;
     store[HTTP_REQ] = req;
     store[HTTP_RES] = res;
-    if (this.responseHeader !== false && !res.headersSent)
-      res.setHeader(this.responseHeader, store.id);
+    if (headers !== undefined) store[HTTP_REPLY] = headers;
+    if (this.responseHeader !== false && !res.headersSent) {
+      if (headers !== undefined) headers.header(this.responseHeader, store.id);
+      else res.setHeader(this.responseHeader, store.id);
+    }
     CorrelationContext.runWithStore(store, next);
   }
 }

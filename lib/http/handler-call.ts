@@ -3,6 +3,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { isObservable, lastValueFrom, map, Observable, of } from 'rxjs';
 import type { CorrelationStore } from '../correlation/correlation-context';
+import {
+  type HttpExchange,
+  setExchangeHeader,
+} from '../correlation/correlation.middleware';
 import type { OperationEvent } from '../operations/operation-event';
 import type { FluxResult } from '../result/flux-result';
 import { runWithSignal } from '../result/mono-result.signal-run';
@@ -51,6 +55,8 @@ export interface HandlerCallOwner {
 export class HandlerCall extends HttpOperationRecord implements NdjsonListener {
   private readonly req?: IncomingMessage;
   private readonly res?: ServerResponse;
+  /** The request's exchange (headers go through its sink: the Fastify reply, if any). */
+  private readonly exchange?: HttpExchange;
   /** The lazy client-disconnect signal (none without the response). */
   private readonly abort?: RequestAbort;
 
@@ -58,11 +64,12 @@ export class HandlerCall extends HttpOperationRecord implements NdjsonListener {
     private readonly pipeline: HandlerCallOwner,
     private readonly route: PipelineRoute,
     private readonly store: CorrelationStore | undefined,
-    exchange: { req: IncomingMessage; res: ServerResponse } | undefined,
+    exchange: HttpExchange | undefined,
   ) {
     super(route.operation, route.log);
     this.req = exchange?.req;
     this.res = exchange?.res;
+    this.exchange = exchange;
     if (exchange !== undefined)
       this.abort = new RequestAbort(exchange.req, exchange.res);
   }
@@ -268,8 +275,8 @@ export class HandlerCall extends HttpOperationRecord implements NdjsonListener {
   // Finishing ----------------------------------------------------------------------------
 
   private setHeader(name: string, value: string): void {
-    const res = this.res;
-    if (res !== undefined && !res.headersSent) res.setHeader(name, value);
+    if (this.exchange !== undefined)
+      setExchangeHeader(this.exchange, name, value);
   }
 
   private timing(): void {
