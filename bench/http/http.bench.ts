@@ -18,7 +18,7 @@ import {
 } from './http-load';
 
 const quick = process.env.BENCH_QUICK === '1';
-const ROUNDS = quick ? 2 : 5;
+const ROUNDS = quick ? 2 : 4;
 const ROUND_S = Number(process.env.BENCH_HTTP_SECONDS ?? (quick ? 1 : 2));
 const WARMUP_S = quick ? 0.5 : 2;
 const CONNECTIONS = 50;
