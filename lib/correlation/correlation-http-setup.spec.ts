@@ -145,29 +145,38 @@ describe('CorrelationSetup.apply', () => {
     }
   });
 
-  it('runs the Fastify hook on the raw request: header, store and context', () => {
+  it('runs the Fastify hook on the raw request: header on the reply, store and context', () => {
     const a = adapter('fastify');
     setupWith(a).apply(consumer(rootOnly).consumer, all);
     const raw = { headers: { 'x-correlation-id': 'hook-1' } };
     const headers: Record<string, string> = {};
+    const rawHeaders: Record<string, string> = {};
     const res = {
       headersSent: false,
-      setHeader: (k: string, v: string) => (headers[k] = v),
+      setHeader: (k: string, v: string) => (rawHeaders[k] = v),
     };
     let seen: string | undefined;
     (
       a.onRequestHook as (
         req: { raw: IncomingMessage },
-        reply: { raw: ServerResponse },
+        reply: {
+          raw: ServerResponse;
+          header: (k: string, v: string) => unknown;
+        },
         done: () => void,
       ) => void
     )(
       { raw: raw as unknown as IncomingMessage },
-      { raw: res as unknown as ServerResponse },
+      {
+        raw: res as unknown as ServerResponse,
+        header: (k: string, v: string) => (headers[k] = v),
+      },
       () => (seen = CorrelationContext.getId()),
     );
     expect(seen).toBe('hook-1');
+    // Fastify writes the reply's headers with the status line; the raw response is left alone
     expect(headers).toEqual({ 'x-correlation-id': 'hook-1' });
+    expect(rawHeaders).toEqual({});
     expect(correlationStoreOf({ raw })?.id).toBe('hook-1');
   });
 });
