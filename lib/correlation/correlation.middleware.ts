@@ -13,6 +13,8 @@ const STORE = Symbol.for('rfs:correlation-store');
 const HTTP_REQ = Symbol.for('rfs:correlation-http-req');
 const HTTP_RES = Symbol.for('rfs:correlation-http-res');
 const HTTP_REPLY = Symbol.for('rfs:correlation-http-reply');
+/** Property of the store that holds the middleware (one per application) that created it. */
+const HTTP_ORIGIN = Symbol.for('rfs:correlation-http-origin');
 
 /**
  * Where response headers go when the adapter has its own header store (a Fastify `reply`):
@@ -37,6 +39,7 @@ interface StoreWithExchange extends CorrelationStore {
   [HTTP_REQ]?: IncomingMessage;
   [HTTP_RES]?: ServerResponse;
   [HTTP_REPLY]?: ResponseHeaderSink;
+  [HTTP_ORIGIN]?: CorrelationMiddleware;
 }
 
 /**
@@ -71,6 +74,19 @@ export function httpExchangeOf(
   return req !== undefined && res !== undefined
     ? { req, res, headers: s![HTTP_REPLY] }
     : undefined;
+}
+
+/**
+ * The middleware that created `store` for an HTTP request: it is one per application, so it
+ * tells which of several applications in one process serves the request (`undefined` for
+ * contexts it did not create).
+ *
+ * @internal
+ */
+export function correlationOriginOf(
+  store: CorrelationStore | undefined,
+): CorrelationMiddleware | undefined {
+  return (store as StoreWithExchange | undefined)?.[HTTP_ORIGIN];
 }
 
 interface RequestWithStore {
@@ -126,6 +142,7 @@ export class CorrelationMiddleware implements NestMiddleware {
     r[STORE] = store;
     store[HTTP_REQ] = req;
     store[HTTP_RES] = res;
+    store[HTTP_ORIGIN] = this;
     if (headers !== undefined) store[HTTP_REPLY] = headers;
     if (this.responseHeader !== false && !res.headersSent) {
       if (headers !== undefined) headers.header(this.responseHeader, store.id);

@@ -13,7 +13,11 @@ import {
   CorrelationContext,
   type CorrelationStore,
 } from '../correlation/correlation-context';
-import { httpExchangeOf } from '../correlation/correlation.middleware';
+import {
+  CorrelationMiddleware,
+  correlationOriginOf,
+  httpExchangeOf,
+} from '../correlation/correlation.middleware';
 import { copyMethodMetadata } from '../correlation/method-metadata';
 import {
   offerRouteHandlerClaim,
@@ -33,10 +37,20 @@ import {
   routeOf,
 } from './route-metadata';
 
-/** The wrapper's link back to what it replaced. */
+/** One application's pipeline and route behind a wrapper. */
+interface Owner {
+  readonly pipeline: ResultHandlerPipeline;
+  readonly route: PipelineRoute;
+}
+
+/**
+ * The wrapper's link back to what it replaced, and the applications using it: a prototype's
+ * wrapper (request-scoped controller) is shared by every live application serving that class,
+ * and each request is handled by its own application's pipeline (hub, problems, route).
+ */
 interface Installed {
   readonly original: (...args: unknown[]) => unknown;
-  owners: number;
+  readonly owners: Owner[];
 }
 
 const INSTALLED = Symbol.for('rfs:handler-pipeline-installed');
@@ -106,6 +120,7 @@ export class ResultHandlerPipeline
     @Optional() problems?: ProblemDetailsFactory,
     @Optional() private readonly hub?: OperationHub,
     @Optional() private readonly modules?: ModulesContainer,
+    @Optional() readonly correlation?: CorrelationMiddleware,
   ) {
     this.problems = problems ?? new ProblemDetailsFactory(options);
     const http = options?.http;
@@ -182,13 +197,15 @@ export class ResultHandlerPipeline
       ProblemDetailsFactory.setCurrent(undefined);
     }
     for (const { target, name, fn } of this.onPrototypes) {
-      const installed = fn[INSTALLED]!;
-      if (--installed.owners > 0) continue;
+      const owners = fn[INSTALLED]!.owners;
+      const i = owners.findIndex((o) => o.pipeline === this);
+      if (i >= 0) owners.splice(i, 1);
+      if (owners.length > 0) continue;
       const desc = Object.getOwnPropertyDescriptor(target, name);
       if (desc?.value === fn) {
         Object.defineProperty(target, name, {
           ...desc,
-          value: installed.original,
+          value: fn[INSTALLED]!.original,
         });
       }
     }
@@ -214,25 +231,28 @@ export class ResultHandlerPipeline
     const current = (instance ?? proto)[name] as Wrapper;
     if (isUntracked(cls, current)) return;
     const existing = current[INSTALLED];
-    if (existing !== undefined) {
-      // a prototype another live application already wrapped
-      if (instance === undefined) {
-        existing.owners++;
-        this.onPrototypes.push({ target: proto, name, fn: current });
-      }
-      return;
-    }
-    const original = current;
+    if (existing !== undefined && instance !== undefined) return;
+    const original = existing?.original ?? current;
     const route = routeOf(cls, original, name);
     this.operations.add(route.operation);
     this.templateJobs.push({ route, module, cls, handler: original });
-    const fn = makeWrapper(this, original, route);
+    if (existing !== undefined) {
+      // a prototype another live application already wrapped: its requests come here too
+      existing.owners.push({ pipeline: this, route });
+      this.onPrototypes.push({ target: proto, name, fn: current });
+      return;
+    }
+    const installed: Installed = {
+      original,
+      owners: [{ pipeline: this, route }],
+    };
+    const fn = makeWrapper(installed);
     copyMethodMetadata(original, fn);
     Object.defineProperty(fn, 'length', {
       value: original.length,
       configurable: true,
     });
-    fn[INSTALLED] = { original, owners: 1 };
+    fn[INSTALLED] = installed;
     if (instance !== undefined) {
       Object.defineProperty(instance, name, {
         value: fn,
@@ -255,14 +275,25 @@ export class ResultHandlerPipeline
   }
 }
 
-function makeWrapper(
-  pipeline: ResultHandlerPipeline,
-  original: (...args: unknown[]) => unknown,
-  route: PipelineRoute,
-): Wrapper {
+/** The owner serving the request of `store` (by the application's correlation middleware). */
+function ownerOf(owners: Owner[], store: CorrelationStore | undefined): Owner {
+  const origin = correlationOriginOf(store);
+  if (origin !== undefined) {
+    for (const owner of owners) {
+      if (owner.pipeline.correlation === origin) return owner;
+    }
+  }
+  return owners[0];
+}
+
+function makeWrapper(installed: Installed): Wrapper {
+  const { original, owners } = installed;
   return function rfsRouteHandler(this: unknown, ...args: unknown[]) {
+    if (owners.length === 0) return original.apply(this, args);
     const store = CorrelationContext.storage.getStore() as
       EnteredStore | undefined;
+    const { pipeline, route } =
+      owners.length === 1 ? owners[0] : ownerOf(owners, store);
     let exchange: ReturnType<typeof httpExchangeOf>;
     if (store !== undefined) {
       exchange = httpExchangeOf(store);
