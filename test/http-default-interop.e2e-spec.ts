@@ -95,6 +95,13 @@ interface AnyResponse {
   send(body: unknown): unknown;
 }
 
+/** Node's response, reached as Fastify's `reply.raw` or Express's response itself. */
+interface RawWriter {
+  raw?: RawWriter;
+  writeHead(status: number, headers: Record<string, string>): RawWriter;
+  end(body: string): unknown;
+}
+
 const notFound = (id: string): Result<never, RfsError> =>
   err(RfsError.notFound('page', id));
 
@@ -154,6 +161,15 @@ class NestFeaturesController {
   async manual(@Res() res: AnyResponse): Promise<void> {
     await new Promise((r) => setImmediate(r));
     res.status(201).header('x-user', 'manual').send({ manual: true });
+  }
+
+  @Get('manual/raw')
+  @Header('x-route', 'raw')
+  manualRaw(@Res() res: RawWriter): void {
+    // streaming-style handlers write Node's response directly, bypassing Fastify's reply
+    (res.raw ?? res)
+      .writeHead(200, { 'content-type': 'text/csv' })
+      .end('a,b\n');
   }
 
   @Get('file')
@@ -363,6 +379,16 @@ describe.each(HTTP_PLATFORMS)(
           outcome: 'ok',
         });
       });
+    });
+
+    it('manual on Node’s response (reply.raw): the id and @Header still reach the client', async () => {
+      const res = await send('/nest/manual/raw', 'res-3');
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toBe('text/csv');
+      expect(res.headers['x-correlation-id']).toBe('res-3');
+      expect(res.headers['x-route']).toBe('raw');
+      expect(res.body).toBe('a,b\n');
+      await eventually(() => expect(linesOf('res-3')).toHaveLength(1));
     });
 
     describe('StreamableFile', () => {

@@ -59,6 +59,34 @@ export function setExchangeHeader(
 }
 
 /**
+ * Copies the headers set on the exchange's header sink (the Fastify `reply`: the correlation
+ * id, `@Header()`s, CORS) onto the raw response, for a handler that writes the raw response
+ * itself (`reply.raw.writeHead`, a hijacked reply), which Fastify's reply headers never reach.
+ * Nothing without a sink or once the headers are sent.
+ *
+ * @internal
+ */
+export function exposeExchangeHeaders(exchange: HttpExchange): void {
+  const sink = exchange.headers as
+    | (ResponseHeaderSink & { getHeaders?(): Record<string, unknown> })
+    | undefined;
+  const res = exchange.res;
+  if (typeof sink?.getHeaders !== 'function' || res.headersSent) return;
+  const headers = sink.getHeaders();
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    if (
+      (typeof value === 'string' ||
+        typeof value === 'number' ||
+        Array.isArray(value)) &&
+      !res.hasHeader(name)
+    ) {
+      res.setHeader(name, value as string | number | string[]);
+    }
+  }
+}
+
+/**
  * The Node request and response of the HTTP request whose correlation context `store` is (set
  * by the middleware; `undefined` for contexts it did not create: rpc, ws, `@WithCorrelation`).
  * Lets the handler pipeline set headers without an interceptor.

@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { isObservable, lastValueFrom, map, Observable, of } from 'rxjs';
 import type { CorrelationStore } from '../correlation/correlation-context';
 import {
+  exposeExchangeHeaders,
   type HttpExchange,
   setExchangeHeader,
 } from '../correlation/correlation.middleware';
@@ -86,6 +87,8 @@ export class HandlerCall extends HttpOperationRecord implements NdjsonListener {
   ): unknown {
     let value: unknown;
     const abort = this.abort;
+    if (this.route.ownResponse && this.exchange !== undefined)
+      exposeExchangeHeaders(this.exchange);
     try {
       value =
         abort === undefined

@@ -3,8 +3,11 @@ import {
   HTTP_CODE_METADATA,
   METHOD_METADATA,
   PATH_METADATA,
+  RESPONSE_PASSTHROUGH_METADATA,
+  ROUTE_ARGS_METADATA,
   SSE_METADATA,
 } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { LogResultOperationMetadata } from '../logging/log-result-operation.decorator';
 import {
   RFS_FLUX_RESPONSE_METADATA,
@@ -134,6 +137,26 @@ export interface PipelineRoute {
   templates?: readonly string[];
   /** HTTP method of the route (used when there is no request in the context). */
   readonly method: string;
+  /** `@Res()` or `@Next()` without `passthrough`: the handler writes the response itself. */
+  readonly ownResponse: boolean;
+}
+
+/** Whether Nest leaves the response to the handler (`@Res()`/`@Next()`, no passthrough). */
+function writesOwnResponse(cls: object, name: string): boolean {
+  const args = Reflect.getMetadata(ROUTE_ARGS_METADATA, cls, name) as
+    Record<string, unknown> | undefined;
+  if (args === undefined) return false;
+  const own = Object.keys(args).some((key) => {
+    const type = Number(key.split(':')[0]);
+    return (
+      type === Number(RouteParamtypes.RESPONSE) ||
+      type === Number(RouteParamtypes.NEXT)
+    );
+  });
+  return (
+    own &&
+    Reflect.getMetadata(RESPONSE_PASSTHROUGH_METADATA, cls, name) !== true
+  );
 }
 
 /** The pipeline's facts about a route, read from its handler's metadata. */
@@ -167,6 +190,7 @@ export function routeOf(
       Reflect.getMetadata(PATH_METADATA, cls),
       Reflect.getMetadata(PATH_METADATA, handler),
     ),
+    ownResponse: writesOwnResponse(cls, name),
   };
 }
 
