@@ -52,6 +52,23 @@ export interface HandlerCallOwner {
   emit(event: OperationEvent): void;
 }
 
+/** Where a request's correlation store keeps its HandlerCall once the route handler is entered. */
+const ENTERED_CALL = Symbol('rfs:handler-pipeline-call');
+
+type CallStore = CorrelationStore & { [ENTERED_CALL]?: HandlerCall };
+
+/**
+ * The HandlerCall of the request whose correlation store `store` is, once its route handler was
+ * entered (later calls of route methods in that request are plain method calls).
+ *
+ * @internal shared by the handler pipeline and ResultExceptionFilter
+ */
+export function enteredHandlerCall(
+  store: CorrelationStore | undefined,
+): HandlerCall | undefined {
+  return (store as CallStore | undefined)?.[ENTERED_CALL];
+}
+
 /** One request through the handler pipeline. */
 export class HandlerCall extends HttpOperationRecord implements NdjsonListener {
   private readonly req?: IncomingMessage;
@@ -73,6 +90,18 @@ export class HandlerCall extends HttpOperationRecord implements NdjsonListener {
     this.exchange = exchange;
     if (exchange !== undefined)
       this.abort = new RequestAbort(exchange.req, exchange.res);
+    if (store !== undefined) (store as CallStore)[ENTERED_CALL] = this;
+  }
+
+  /**
+   * An error response was written for the request while the handler's result was still pending
+   * (a user's interceptor timed it out or failed around it): the operation ends with that
+   * response's status and outcome, not with whatever the handler settles to later.
+   */
+  interrupted(error: unknown, problem: Problem): void {
+    if (this.done) return;
+    this.failure = error;
+    this.finish(problem.outcome, problem.status);
   }
 
   /** Aborts when the client disconnects (created on first use; none without the response). */

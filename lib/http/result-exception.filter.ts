@@ -27,6 +27,7 @@ import {
   ProblemDetailsFactory,
 } from './problem-details';
 import { PreparedHttpResponse, thrownProblemOf } from './exception-handoff';
+import { enteredHandlerCall } from './handler-call';
 import { describeThrown } from './safe-value';
 
 /**
@@ -87,6 +88,11 @@ export class ResultExceptionFilter implements ExceptionFilter {
       problem = this.problems.create(undefined, {}, true);
     }
     if (problem.outcome === 'defect') this.logDefect(exception);
+    // a handler still running when this error answers its request (e.g. a user's timeout
+    // interceptor): its operation ends with this response
+    enteredHandlerCall(
+      CorrelationContext.storage.getStore() ?? correlationStoreOf(req),
+    )?.interrupted(exception, problem);
     this.write(res, problem.status, problem.body, PROBLEM_CONTENT_TYPE);
   }
 

@@ -27,7 +27,7 @@ import type { OperationEvent } from '../operations/operation-event';
 import { OperationHub } from '../operations/operation-hub';
 import { getRfsOptionsToken } from '../rfs-options.provider';
 import type { RfsModuleOptions } from '../rfs.options';
-import { HandlerCall } from './handler-call';
+import { enteredHandlerCall, HandlerCall } from './handler-call';
 import { registeredRouteTemplates } from './route-template';
 import { ProblemDetailsFactory } from './problem-details';
 import {
@@ -56,11 +56,8 @@ interface Installed {
 const INSTALLED = Symbol.for('rfs:handler-pipeline-installed');
 /** Route handler calls outside a correlation context: set while one runs (nested calls pass). */
 const enteredWithoutStore = new AsyncLocalStorage<true>();
-/** Store flag: the request's route handler was entered (later calls are plain method calls). */
-const ENTERED = Symbol('rfs:handler-pipeline-entered');
 
 type Wrapper = ((...args: unknown[]) => unknown) & { [INSTALLED]?: Installed };
-type EnteredStore = CorrelationStore & { [ENTERED]?: true };
 
 /**
  * The interceptor-free Result → HTTP boundary (`http.pipeline: 'handler'`): instead of a global
@@ -290,18 +287,16 @@ function makeWrapper(installed: Installed): Wrapper {
   const { original, owners } = installed;
   return function rfsRouteHandler(this: unknown, ...args: unknown[]) {
     if (owners.length === 0) return original.apply(this, args);
-    const store = CorrelationContext.storage.getStore() as
-      EnteredStore | undefined;
+    const store = CorrelationContext.storage.getStore();
     const { pipeline, route } =
       owners.length === 1 ? owners[0] : ownerOf(owners, store);
     let exchange: ReturnType<typeof httpExchangeOf>;
     if (store !== undefined) {
       exchange = httpExchangeOf(store);
       // a context that is not an HTTP request's (rpc, ws, @WithCorrelation), or a nested call
-      if (exchange === undefined || store[ENTERED] === true) {
+      if (exchange === undefined || enteredHandlerCall(store) !== undefined) {
         return original.apply(this, args);
       }
-      store[ENTERED] = true;
     }
     const call = new HandlerCall(pipeline, route, store, exchange);
     if (store === undefined) {
