@@ -263,3 +263,20 @@ describe.each(HTTP_PLATFORMS)(
     });
   },
 );
+
+describe.each(HTTP_PLATFORMS)(
+  "http.pipeline: 'interceptor' with the default correlation hook on %s",
+  (platform) => {
+    const t = useDefaultApp(platform, [NestFeaturesController], [], {
+      http: { pipeline: 'interceptor' },
+    });
+
+    it('manual on Node’s response (reply.raw): the id and @Header still reach the client', async () => {
+      const res = await t.send('/nest/manual/raw', 'icpt-raw');
+      expect(res.status).toBe(200);
+      expect(res.headers['x-correlation-id']).toBe('icpt-raw');
+      expect(res.headers['x-route']).toBe('raw');
+      expect(res.body).toBe('a,b\n');
+    });
+  },
+);

@@ -8,7 +8,11 @@ import {
 } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
-import { RfsModule, rfsPinoHttp } from 'nestjs-rfs';
+import {
+  RfsModule,
+  type RfsModuleForRootOptions,
+  rfsPinoHttp,
+} from 'nestjs-rfs';
 import { portOf, startApp } from './support/correlation-app.fixtures';
 import { type HttpPlatform, httpAdapter } from './support/http-adapters';
 import { type LocalReply, localRequest } from './support/local-request';
@@ -53,12 +57,14 @@ export interface DefaultApp {
 /**
  * Starts, for the enclosing describe block, an app of `controllers` and `providers` with
  * `LoggerModule.forRoot({ pinoHttp: [rfsPinoHttp(), stream] })` and
- * `RfsModule.forRoot({ alerts: false, dashboard: false })` (defaults otherwise) on `platform`.
+ * `RfsModule.forRoot({ alerts: false, dashboard: false, ...options })` (defaults otherwise) on
+ * `platform`.
  */
 export function useDefaultApp(
   platform: HttpPlatform,
   controllers: Type[],
   providers: Provider[] = [],
+  options: RfsModuleForRootOptions = {},
 ): DefaultApp {
   const stream = new MemoryLogStream();
   let app: INestApplication | undefined;
@@ -66,7 +72,7 @@ export function useDefaultApp(
   @Module({
     imports: [
       LoggerModule.forRoot({ pinoHttp: [rfsPinoHttp(), stream] }),
-      RfsModule.forRoot({ alerts: false, dashboard: false }),
+      RfsModule.forRoot({ alerts: false, dashboard: false, ...options }),
     ],
     controllers,
     providers,

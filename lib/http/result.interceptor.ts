@@ -12,7 +12,11 @@ import { SSE_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import { Observable } from 'rxjs';
 import { CorrelationContext } from '../correlation/correlation-context';
-import { correlationStoreOf } from '../correlation/correlation.middleware';
+import {
+  correlationStoreOf,
+  exposeExchangeHeaders,
+  httpExchangeOf,
+} from '../correlation/correlation.middleware';
 import {
   offerRouteHandlerClaim,
   runWithRouteHandlerClaim,
@@ -41,6 +45,7 @@ import {
   type RfsRouteInfo,
   routeMethodNames,
   routeOperationName,
+  writesOwnResponse,
 } from './route-metadata';
 
 export {
@@ -130,6 +135,11 @@ export class ResultInterceptor
       return next.handle();
     }
     const route = this.routeInfo(context);
+    if (route.ownResponse === true) {
+      // the handler may write Node's response itself, past a Fastify reply's headers
+      const exchange = httpExchangeOf(CorrelationContext.storage.getStore());
+      if (exchange !== undefined) exposeExchangeHeaders(exchange);
+    }
     const call = new HttpCall(
       this,
       context,
@@ -233,6 +243,7 @@ export class ResultInterceptor
           (flux as FluxResponseOptions | undefined) ?? DEFAULT_FLUX_RESPONSE,
         sse: Reflect.getMetadata(SSE_METADATA, handler) === true,
         tracked: !isUntracked(cls, handler),
+        ownResponse: writesOwnResponse(cls, handler.name),
       };
       byHandler.set(handler, info);
     }

@@ -38,6 +38,8 @@ export interface RfsRouteInfo {
   readonly sse: boolean;
   /** False for routes marked with `RFS_UNTRACKED_METADATA` (the dashboard's own routes). */
   readonly tracked: boolean;
+  /** `@Res()` or `@Next()` without `passthrough`: the handler writes the response itself. */
+  readonly ownResponse?: boolean;
 }
 
 /**
@@ -141,8 +143,11 @@ export interface PipelineRoute {
   readonly ownResponse: boolean;
 }
 
-/** Whether Nest leaves the response to the handler (`@Res()`/`@Next()`, no passthrough). */
-function writesOwnResponse(cls: object, name: string): boolean {
+/**
+ * Whether Nest leaves the response to the handler (`@Res()`/`@Next()`, no passthrough).
+ * @internal shared with ResultInterceptor
+ */
+export function writesOwnResponse(cls: object, name: string): boolean {
   const args = Reflect.getMetadata(ROUTE_ARGS_METADATA, cls, name) as
     Record<string, unknown> | undefined;
   if (args === undefined) return false;
