@@ -23,7 +23,7 @@ export class LoggingOptions {
   /** Fraction (0–1) of Ok lines written. */
   sampleRate = 1;
   /**
-   * Log the outcome of every controller handler inside the HTTP interceptor pass. With `false`,
+   * Log the outcome of every controller handler inside the single HTTP pass (either pipeline). With `false`,
    * only handlers decorated with `@LogResultOperation` are logged (still once, by that pass).
    */
   logHttpHandlers = true;
