@@ -21,6 +21,24 @@ import { type LogLine, MemoryLogStream } from './support/memory-log.stream';
 /** The content type of problem responses. */
 export const PROBLEM = /^application\/problem\+json/;
 
+/**
+ * Asserts a problem+json answer: `status`, the content type, the id echoed in the header and in
+ * the body, and the other body `fields`; returns the body.
+ */
+export function expectProblem(
+  res: LocalReply,
+  status: number,
+  correlationId: string,
+  fields: Record<string, unknown> = {},
+): Record<string, unknown> {
+  expect(res.status).toBe(status);
+  expect(res.headers['content-type']).toMatch(PROBLEM);
+  expect(res.headers['x-correlation-id']).toBe(correlationId);
+  const body = JSON.parse(res.body) as Record<string, unknown>;
+  expect(body).toMatchObject({ status, correlationId, ...fields });
+  return body;
+}
+
 /** Polls `check` until it holds (pino-http writes its line after the response ends). */
 export async function eventually(
   check: () => void,
