@@ -6,6 +6,7 @@ import type {
 import { OperationHub as Hub } from '../operations/operation-hub';
 import { FluxResult as Flux } from '../result/flux-result';
 import { MonoResult as Mono } from '../result/mono-result';
+import * as runLoop from '../result/mono-result.run-loop';
 import { Err as ErrBranch, Ok as OkBranch } from '../result/result';
 import { observeFlux } from './flux-observer';
 
@@ -20,6 +21,7 @@ const MonoResult = Mono;
 type MonoResult<T, E> = Mono<T, E>;
 const Err = ErrBranch;
 const Ok = OkBranch;
+const { isAbort, runMono } = runLoop;
 
 type AnyMono = MonoResult<unknown, unknown>;
 
@@ -135,24 +137,38 @@ function wrapFlux(
   );
 }
 
-/** A mono that runs `mono` and reports each run (timed from the run's start). */
+/**
+ * A mono that runs `mono` and reports each run (timed from the run's start). It runs `mono` in
+ * the same run context (not through `run(signal)`), so a run under a lazy request signal still
+ * creates no AbortController unless a step of `mono` needs one.
+ */
 function wrapMono(
   spec: OperationSpec,
   args: unknown[],
   mono: AnyMono,
 ): AnyMono {
-  return MonoResult.fromAsync<unknown, unknown>(async (signal) => {
+  return MonoResult.fromSource<unknown, unknown>((ctx) => {
     const start = operationClock();
-    try {
-      const r = await mono.run(signal);
-      emitValue(OperationHub.current(), spec, start, args, r);
-      return r;
-    } catch (error) {
+    const failed = (error: unknown): never => {
       // a cancellation is not an outcome: nothing to log
-      if (!(signal.aborted && error === signal.reason))
+      if (!isAbort(ctx, error))
         emitDefect(OperationHub.current(), spec, start, args, error);
       throw error;
+    };
+    let step: runLoop.Step<unknown, unknown>;
+    try {
+      step = runMono(mono, ctx);
+    } catch (error) {
+      return failed(error);
     }
+    if (!(step instanceof Promise)) {
+      emitValue(OperationHub.current(), spec, start, args, step);
+      return step;
+    }
+    return step.then((r) => {
+      emitValue(OperationHub.current(), spec, start, args, r);
+      return r;
+    }, failed);
   });
 }
 
