@@ -9,12 +9,8 @@ import { CORRELATION_RESPONSE_HEADER } from './correlation.tokens';
 
 /** Property under which the middleware leaves the request's store on the (raw) request. */
 const STORE = Symbol.for('rfs:correlation-store');
-/** Properties of the store that hold the request's Node request and response. */
-const HTTP_REQ = Symbol.for('rfs:correlation-http-req');
-const HTTP_RES = Symbol.for('rfs:correlation-http-res');
-const HTTP_REPLY = Symbol.for('rfs:correlation-http-reply');
-/** Property of the store that holds the middleware (one per application) that created it. */
-const HTTP_ORIGIN = Symbol.for('rfs:correlation-http-origin');
+/** Property of the store that holds the request's exchange (one object per request). */
+const HTTP_EXCHANGE = Symbol.for('rfs:correlation-http-exchange');
 
 /**
  * Where response headers go when the adapter has its own header store (a Fastify `reply`):
@@ -35,11 +31,13 @@ export interface HttpExchange {
   readonly headers: ResponseHeaderSink | undefined;
 }
 
+/** The exchange as the store keeps it: also the middleware (one per application) that made it. */
+interface StoredExchange extends HttpExchange {
+  readonly origin: CorrelationMiddleware;
+}
+
 interface StoreWithExchange extends CorrelationStore {
-  [HTTP_REQ]?: IncomingMessage;
-  [HTTP_RES]?: ServerResponse;
-  [HTTP_REPLY]?: ResponseHeaderSink;
-  [HTTP_ORIGIN]?: CorrelationMiddleware;
+  [HTTP_EXCHANGE]?: StoredExchange;
 }
 
 /**
@@ -96,12 +94,7 @@ export function exposeExchangeHeaders(exchange: HttpExchange): void {
 export function httpExchangeOf(
   store: CorrelationStore | undefined,
 ): HttpExchange | undefined {
-  const s = store as StoreWithExchange | undefined;
-  const req = s?.[HTTP_REQ];
-  const res = s?.[HTTP_RES];
-  return req !== undefined && res !== undefined
-    ? { req, res, headers: s![HTTP_REPLY] }
-    : undefined;
+  return (store as StoreWithExchange | undefined)?.[HTTP_EXCHANGE];
 }
 
 /**
@@ -114,7 +107,7 @@ export function httpExchangeOf(
 export function correlationOriginOf(
   store: CorrelationStore | undefined,
 ): CorrelationMiddleware | undefined {
-  return (store as StoreWithExchange | undefined)?.[HTTP_ORIGIN];
+  return (store as StoreWithExchange | undefined)?.[HTTP_EXCHANGE]?.origin;
 }
 
 interface RequestWithStore {
@@ -168,10 +161,7 @@ export class CorrelationMiddleware implements NestMiddleware {
     }
     const store: StoreWithExchange = this.resolver.fromHeaders(req.headers);
     r[STORE] = store;
-    store[HTTP_REQ] = req;
-    store[HTTP_RES] = res;
-    store[HTTP_ORIGIN] = this;
-    if (headers !== undefined) store[HTTP_REPLY] = headers;
+    store[HTTP_EXCHANGE] = { req, res, headers, origin: this };
     if (this.responseHeader !== false && !res.headersSent) {
       if (headers !== undefined) headers.header(this.responseHeader, store.id);
       else res.setHeader(this.responseHeader, store.id);
