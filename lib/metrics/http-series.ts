@@ -1,5 +1,6 @@
 import type { CounterSeries } from './operation-stats';
 import { onCounterRead, type RfsPromMetrics } from './prometheus-metrics';
+import { flushSeries } from './result-metrics.prometheus';
 
 /** The cached label children of one `{method, route, status}`. */
 interface HttpSeriesEntry {
@@ -60,13 +61,7 @@ export class HttpSeries {
 
   /** Hands the counted increments to prom-client (run before every read of the counter). */
   flush(): void {
-    for (const entry of this.entries.values()) {
-      const series = entry.requests;
-      if (series.pending > 0) {
-        series.child.inc(series.pending);
-        series.pending = 0;
-      }
-    }
+    for (const entry of this.entries.values()) flushSeries(entry.requests);
   }
 
   /** Forgets the cached children (after the series were reset). */

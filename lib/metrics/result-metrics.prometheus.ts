@@ -87,7 +87,8 @@ export function flushOperationSeries(ops: Iterable<OperationStats>): void {
   }
 }
 
-function flushSeries(series: CounterSeries): void {
+/** Hands a series' counted increments to prom-client. */
+export function flushSeries(series: CounterSeries): void {
   if (series.pending > 0) {
     series.child.inc(series.pending);
     series.pending = 0;
