@@ -25,12 +25,8 @@ import {
   type Type,
 } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
-import { ClsModule, ClsService } from 'nestjs-cls';
 import { LoggerModule } from 'nestjs-pino';
-import { Histogram, register } from 'prom-client';
-import { type Observable, tap } from 'rxjs';
+import type { Observable } from 'rxjs';
 import {
   MonoResult,
   RfsError,
@@ -100,44 +96,6 @@ export class RfsOrdersController {
   }
 }
 
-const durations = new Histogram({
-  name: 'http_request_duration_seconds',
-  help: 'HTTP request duration',
-  labelNames: ['operation', 'method', 'status'],
-  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-  registers: [], // registered only by the DIY app
-});
-
-interface AnyResponse {
-  statusCode: number;
-  setHeader?: (name: string, value: string) => void;
-  header?: (name: string, value: string) => void;
-}
-
-/** The do-it-yourself timing interceptor: a prom-client histogram and the id echoed. */
-@Injectable()
-export class TimingInterceptor implements NestInterceptor {
-  constructor(private readonly cls: ClsService) {}
-
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const http = context.switchToHttp();
-    const req = http.getRequest<{ method: string }>();
-    const res = http.getResponse<AnyResponse>();
-    const id = this.cls.getId();
-    if (res.setHeader) res.setHeader('x-correlation-id', id);
-    else res.header?.('x-correlation-id', id);
-    const operation = `${context.getClass().name}.${context.getHandler().name}`;
-    const end = durations.startTimer();
-    return next.handle().pipe(
-      tap({
-        next: () =>
-          end({ operation, method: req.method, status: res.statusCode }),
-        error: () => end({ operation, method: req.method, status: 500 }),
-      }),
-    );
-  }
-}
-
 /** An interceptor that does nothing: what Nest's interceptor pipeline costs by itself. */
 @Injectable()
 export class NoopInterceptor implements NestInterceptor {
@@ -147,11 +105,6 @@ export class NoopInterceptor implements NestInterceptor {
   ): Observable<unknown> {
     return next.handle();
   }
-}
-
-function idFromHeader(req: IncomingMessage): string {
-  const h = req.headers['x-correlation-id'];
-  return typeof h === 'string' && h !== '' ? h : randomUUID();
 }
 
 /** The root module of one variant. */
@@ -190,29 +143,12 @@ export function benchAppModule(
       return PinoNoopModule;
     }
     case 'diy': {
-      register.registerMetric(durations);
-      @Module({
-        imports: [
-          ClsModule.forRoot({
-            global: true,
-            middleware: {
-              mount: true,
-              generateId: true,
-              idGenerator: (req: IncomingMessage) => idFromHeader(req),
-            },
-          }),
-          LoggerModule.forRoot({
-            pinoHttp: { genReqId: (req) => idFromHeader(req) },
-          }),
-        ],
-        controllers: [PlainOrdersController],
-        providers: [
-          OrdersService,
-          { provide: APP_INTERCEPTOR, useClass: TimingInterceptor },
-        ],
-      })
-      class DiyModule {}
-      return DiyModule;
+      // Loaded only here: importing nestjs-cls enables its AsyncLocalStorage for the whole
+      // process (every promise then pays for it), which would tax the other stacks too.
+      const diy =
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        require('./http-apps.diy') as typeof import('./http-apps.diy');
+      return diy.diyAppModule(PlainOrdersController, OrdersService);
     }
     case 'nestjs-rfs':
     case 'nestjs-rfs+interceptor-pipeline':
