@@ -5,12 +5,14 @@ import {
   Inject,
   Injectable,
   Logger,
+  type OnApplicationBootstrap,
   Optional,
 } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { HttpAdapterHost, ModulesContainer } from '@nestjs/core';
 import { throwError, type Observable } from 'rxjs';
 import { CorrelationContext } from '../correlation/correlation-context';
 import { correlationStoreOf } from '../correlation/correlation.middleware';
+import { ResultMetricsCollector } from '../metrics/result-metrics.collector';
 import { getRfsOptionsToken } from '../rfs-options.provider';
 import type { RfsModuleOptions } from '../rfs.options';
 import {
@@ -28,6 +30,7 @@ import {
 } from './problem-details';
 import { PreparedHttpResponse, thrownProblemOf } from './exception-handoff';
 import { enteredHandlerCall } from './handler-call';
+import { HttpRejectionRecorder } from './http-rejections';
 import { describeThrown } from './safe-value';
 
 /**
@@ -36,7 +39,9 @@ import { describeThrown } from './safe-value';
  * An unknown throw is a defect: 500 with a generic body, logged with its stack through Nest's
  * `Logger`. It never crashes on what was thrown (null, strings, cyclic objects, BigInts, Errors
  * whose getters throw). RfsModule registers it globally (`http.exceptionFilter: false` opts out).
- * Non-HTTP contexts (rpc, ws) get the exception back unchanged.
+ * Non-HTTP contexts (rpc, ws) get the exception back unchanged. A request rejected before it
+ * became an operation (a guard's 401/403; on the handler pipeline also a pipe's 400) is
+ * recorded once in the HTTP RED series (`metrics.httpMetrics`) after its response is written.
  *
  * @example
  * ```ts
@@ -47,11 +52,15 @@ import { describeThrown } from './safe-value';
  */
 @Catch()
 @Injectable()
-export class ResultExceptionFilter implements ExceptionFilter {
+export class ResultExceptionFilter
+  implements ExceptionFilter, OnApplicationBootstrap
+{
   /** Logger of defects. */
   protected readonly logger = new Logger('ResultExceptionFilter');
   /** Problem bodies and statuses. */
   readonly problems: ProblemDetailsFactory;
+  /** Records pre-handler rejections in the HTTP RED series (none without a Result pipeline). */
+  private readonly rejections: HttpRejectionRecorder | undefined;
 
   constructor(
     @Optional()
@@ -59,8 +68,19 @@ export class ResultExceptionFilter implements ExceptionFilter {
     options?: RfsModuleOptions,
     @Optional() problems?: ProblemDetailsFactory,
     @Optional() private readonly adapterHost?: HttpAdapterHost,
+    @Optional() metrics?: ResultMetricsCollector,
+    @Optional() private readonly modules?: ModulesContainer,
   ) {
     this.problems = problems ?? new ProblemDetailsFactory(options);
+    this.rejections =
+      metrics === undefined
+        ? undefined
+        : HttpRejectionRecorder.of(options, () => metrics.httpSeries);
+  }
+
+  /** Learns which routes are untracked (their rejections are not recorded). */
+  onApplicationBootstrap(): void {
+    if (this.modules !== undefined) this.rejections?.learnRoutes(this.modules);
   }
 
   /** See the class documentation. */
@@ -81,19 +101,22 @@ export class ResultExceptionFilter implements ExceptionFilter {
       return;
     }
     let problem: Problem;
+    let stashed: Problem | undefined;
     try {
-      problem =
-        thrownProblemOf(req, exception) ?? this.problemFor(exception, req);
+      stashed = thrownProblemOf(req, exception);
+      problem = stashed ?? this.problemFor(exception, req);
     } catch {
       problem = this.problems.create(undefined, {}, true);
     }
     if (problem.outcome === 'defect') this.logDefect(exception);
+    const store =
+      CorrelationContext.storage.getStore() ?? correlationStoreOf(req);
     // a handler still running when this error answers its request (e.g. a user's timeout
     // interceptor): its operation ends with this response
-    enteredHandlerCall(
-      CorrelationContext.storage.getStore() ?? correlationStoreOf(req),
-    )?.interrupted(exception, problem);
+    enteredHandlerCall(store)?.interrupted(exception, problem);
     this.write(res, problem.status, problem.body, PROBLEM_CONTENT_TYPE);
+    // a problem a Result pipeline computed is its operation's error (recorded with it)
+    if (stashed === undefined) this.rejections?.record(req, res, store);
   }
 
   /** The problem of a thrown value (override to change it). */

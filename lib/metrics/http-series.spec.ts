@@ -45,6 +45,17 @@ describe('HttpSeries', () => {
     );
   });
 
+  it('without a duration counts the request and observes no duration (cached or not)', async () => {
+    for (const maxEntries of [1_000, 0]) {
+      const t = setup(maxEntries);
+      t.series.record('get', '/orders/:id', 403);
+      t.series.record('get', '/orders/:id', 403);
+      t.series.record('get', '/orders/:id', 403, 0.01);
+      expect(await t.requests('403')).toBe(3);
+      expect(await t.durationCount('403')).toBe(1);
+    }
+  });
+
   it('past maxEntries label sets it records directly, still exact', async () => {
     const t = setup(2);
     for (let i = 0; i < 5; i++) {

@@ -31,8 +31,16 @@ export class HttpSeries {
       : undefined;
   }
 
-  /** Records one request (no-op when the HTTP series are off). */
-  record(method: string, route: string, status: number, seconds: number): void {
+  /**
+   * Records one request (no-op when the HTTP series are off). Without `seconds` (a request
+   * whose start time is unknown) only the request counter is incremented.
+   */
+  record(
+    method: string,
+    route: string,
+    status: number,
+    seconds?: number,
+  ): void {
     const { httpRequests, httpDuration } = this.prom;
     if (!httpRequests || !httpDuration) return;
     const key = `${method} ${status} ${route}`;
@@ -45,7 +53,7 @@ export class HttpSeries {
       };
       if (this.entries.size >= this.maxEntries) {
         httpRequests.inc(labels);
-        httpDuration.observe(labels, seconds);
+        if (seconds !== undefined) httpDuration.observe(labels, seconds);
         return;
       }
       entry = {
@@ -56,7 +64,7 @@ export class HttpSeries {
     }
     if (this.removeFlush) entry.requests.pending++;
     else entry.requests.child.inc();
-    entry.duration.observe(seconds);
+    if (seconds !== undefined) entry.duration.observe(seconds);
   }
 
   /** Hands the counted increments to prom-client (run before every read of the counter). */

@@ -95,8 +95,8 @@ export class ResultMetricsCollector
   private removeRejections: (() => void) | undefined;
   /** Set while `rfs_operations_total` increments are handed over at each read. */
   private removeFlush: (() => void) | undefined;
-  /** The HTTP RED series with cached label children (undefined with `metrics: false`). */
-  private readonly http: HttpSeries | undefined;
+  /** @internal HTTP RED series (undefined with `metrics: false`); ResultExceptionFilter's too. */
+  readonly httpSeries: HttpSeries | undefined;
 
   constructor(
     @InjectRfsOptions() options: RfsModuleOptions,
@@ -117,7 +117,7 @@ export class ResultMetricsCollector
         registry ?? client.register,
         options.metrics,
       );
-      this.http = new HttpSeries(this.prom);
+      this.httpSeries = new HttpSeries(this.prom);
       this.removeFlush = onCounterRead(this.prom.operations, () =>
         this.flush(),
       );
@@ -144,7 +144,7 @@ export class ResultMetricsCollector
     this.flush();
     this.removeFlush?.();
     this.removeFlush = undefined;
-    this.http?.close();
+    this.httpSeries?.close();
     this.removeListener?.();
     this.removeListener = undefined;
     this.removeRejections?.();
@@ -167,8 +167,8 @@ export class ResultMetricsCollector
       });
       if (event.flux) this.recordFlux(event.operation, event.flux);
       const http = event.http;
-      if (http && this.http)
-        this.http.record(
+      if (http && this.httpSeries)
+        this.httpSeries.record(
           http.method,
           http.route,
           http.status,
@@ -313,7 +313,7 @@ export class ResultMetricsCollector
     this.ops.clear();
     this.cardinality.reset();
     if (this.prom) resetRfsPromMetrics(this.prom);
-    this.http?.clear();
+    this.httpSeries?.clear();
     for (const op of known) this.stats(op);
   }
 
