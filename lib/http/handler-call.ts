@@ -14,7 +14,11 @@ import { runWithSignal } from '../result/mono-result.signal-run';
 import type { OperationOutcome } from '../result/outcome';
 import { isResult } from '../result/result';
 import { BatchCollector } from './flux-batch';
-import { type AdapterRequest, requestPath } from './http-response';
+import {
+  type AdapterRequest,
+  requestPath,
+  serverTimingValue,
+} from './http-response';
 import {
   NDJSON_CONTENT_TYPE,
   type NdjsonListener,
@@ -223,7 +227,7 @@ export class HandlerCall extends HttpOperationRecord implements NdjsonListener {
     );
     if (options.mode === 'ndjson') {
       this.setHeader('content-type', NDJSON_CONTENT_TYPE);
-      this.timing();
+      this.timing(performance.now() - this.start);
       this.abort?.stop();
       return new StreamableFile(
         new NdjsonStream(flux, this.pipeline.problems, this, {
@@ -311,20 +315,16 @@ export class HandlerCall extends HttpOperationRecord implements NdjsonListener {
       setExchangeHeader(this.exchange, name, value);
   }
 
-  private timing(): void {
-    if (this.pipeline.timingHeader) {
-      this.setHeader(
-        'server-timing',
-        `app;dur=${(performance.now() - this.start).toFixed(1)}`,
-      );
-    }
+  private timing(durationMs: number): void {
+    if (this.pipeline.timingHeader)
+      this.setHeader('server-timing', serverTimingValue(durationMs));
   }
 
   private finish(outcome: OperationOutcome, status: number): void {
     if (this.done) return;
     this.done = true;
     const durationMs = performance.now() - this.start;
-    this.timing();
+    this.timing(durationMs);
     this.abort?.stop();
     const req = this.req;
     this.pipeline.emit(

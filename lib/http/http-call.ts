@@ -21,6 +21,7 @@ import {
   requestMethod,
   requestPath,
   routeTemplate,
+  serverTimingValue,
   setResponseHeader,
   setResponseStatus,
 } from './http-response';
@@ -315,7 +316,7 @@ export class HttpCall extends HttpOperationRecord {
       setResponseHeader(
         this.res,
         'server-timing',
-        `app;dur=${this.durationMs.toFixed(1)}`,
+        serverTimingValue(this.durationMs),
       );
     }
   }
