@@ -24,6 +24,15 @@ export interface LineInput extends Pick<
   readonly slow?: boolean;
 }
 
+/**
+ * Marks a Result line that already holds everything rfsPinoHttp's pino `mixin` would add (the
+ * correlation id and the request-scoped fields): the mixin then adds nothing, so pino skips
+ * its per-line merge. A symbol key: pino and JSON.stringify never write it.
+ *
+ * @internal shared with rfsPinoHttp
+ */
+export const COMPLETE_LINE = Symbol.for('rfs:complete-result-line');
+
 /** The fields of a {@link ResultLogEntry} that nestjs-rfs writes (pino adds level/time/msg). */
 export function buildResultLogLine(
   input: LineInput,
@@ -34,7 +43,7 @@ export function buildResultLogLine(
   environment: string,
 ): Record<string, unknown> {
   const store = CorrelationContext.storage.getStore();
-  const line: Record<string, unknown> = {};
+  const line: Record<string | symbol, unknown> = {};
   if (store !== undefined && store.fields.size > 0) {
     for (const [k, v] of store.fields)
       line[k] = redactor.isRedactedKey(k) ? '[Redacted]' : redactor.redact(v);
@@ -71,6 +80,7 @@ export function buildResultLogLine(
       route: input.http.route,
       status: input.http.status,
     };
+  line[COMPLETE_LINE] = true;
   return line;
 }
 

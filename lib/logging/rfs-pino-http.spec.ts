@@ -7,6 +7,7 @@ import { CorrelationContext } from '../correlation/correlation-context';
 import { CorrelationIdResolver } from '../correlation/correlation-id.resolver';
 import { CorrelationOptions } from '../correlation/correlation.options';
 import { LogRedactor } from './log-redactor';
+import { buildResultLogLine } from './result-log-line.builder';
 import {
   configureRfsPinoRuntime,
   correlationIdOfRequest,
@@ -105,6 +106,75 @@ describe('rfsPinoHttp', () => {
     const req = request({ 'x-correlation-id': 'late-1' });
     genReqId(req, res);
     expect(rfsLogMixin({ res: { req } })).toEqual({ correlationId: 'late-1' });
+  });
+
+  it('a Result line gets nothing mixed in (it has the id and fields): pino writes it as built, once', () => {
+    const o = rfsPinoHttp();
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino(o, {
+      write: (s: string) =>
+        lines.push(JSON.parse(s) as Record<string, unknown>),
+    });
+    const line = CorrelationContext.run('cid-4', () => {
+      CorrelationContext.set('tenant', 'acme');
+      const built = buildResultLogLine(
+        { operation: 'Orders.find', outcome: 'ok', durationMs: 1.5 },
+        false,
+        true,
+        new LogRedactor([]),
+        'orders',
+        'test',
+      );
+      // nothing to merge: pino keeps the line object itself, no copy
+      expect(o.mixinMergeStrategy(built, o.mixin(built, 30, logger))).toBe(
+        built,
+      );
+      logger.info(built, 'Orders.find ok');
+      logger.info({ step: 'plain' }, 'a line of your own');
+      return built;
+    });
+    expect(line.correlationId).toBe('cid-4');
+    expect(lines[0]).toMatchObject({
+      correlationId: 'cid-4',
+      tenant: 'acme',
+      operation: 'Orders.find',
+      service: 'orders',
+    });
+    // the marker is a symbol: never written
+    expect(Object.keys(lines[0]).filter((k) => k.includes('complete'))).toEqual(
+      [],
+    );
+    // other lines still get the id and the request fields from the mixin
+    expect(lines[1]).toMatchObject({
+      correlationId: 'cid-4',
+      tenant: 'acme',
+      step: 'plain',
+    });
+  });
+
+  it("a user's mixinMergeStrategy still runs, for every line", () => {
+    const merged: unknown[] = [];
+    const o = rfsPinoHttp({
+      mixinMergeStrategy: (mergeObject: object, mixinObject: object) => {
+        merged.push(mixinObject);
+        return { ...mixinObject, ...mergeObject, mine: true };
+      },
+    });
+    const complete = buildResultLogLine(
+      { operation: 'Orders.find', outcome: 'ok', durationMs: 1 },
+      false,
+      true,
+      new LogRedactor([]),
+      'orders',
+      'test',
+    );
+    const out = CorrelationContext.run('cid-5', () => [
+      o.mixinMergeStrategy(complete, o.mixin(complete, 30, undefined as never)),
+      o.mixinMergeStrategy({ a: 1 }, o.mixin({ a: 1 }, 30, undefined as never)),
+    ]);
+    expect(out[0]).toMatchObject({ operation: 'Orders.find', mine: true });
+    expect(out[1]).toEqual({ a: 1, correlationId: 'cid-5', mine: true });
+    expect(merged).toEqual([{}, { correlationId: 'cid-5' }]);
   });
 });
 

@@ -4,6 +4,7 @@ import { CorrelationContext } from '../correlation/correlation-context';
 import { CorrelationIdResolver } from '../correlation/correlation-id.resolver';
 import { correlationStoreOf } from '../correlation/correlation.middleware';
 import { LogRedactor } from './log-redactor';
+import { COMPLETE_LINE } from './result-log-line.builder';
 import { LoggingOptions } from './logging.options';
 import {
   mergedLineOptions,
@@ -167,6 +168,9 @@ function mixinFields(
 
 type ReqSerializer = (req: { id?: unknown; raw?: unknown }) => unknown;
 
+/** What rfsPinoHttp's mixin returns for a line that needs nothing mixed in (never written to). */
+const NOTHING_TO_MIX: object = Object.freeze({});
+
 /**
  * pino-http options for `LoggerModule.forRoot({ pinoHttp: rfsPinoHttp() })` that make
  * pino-http's request id **be** the correlation id (Express and Fastify, whichever middleware
@@ -197,7 +201,12 @@ export function rfsPinoHttp<O extends PinoHttpOptions>(
   options?: O,
   settings: RfsPinoHttpSettings = {},
 ): O &
-  Required<Pick<PinoHttpOptions, 'genReqId' | 'mixin' | 'serializers'>> &
+  Required<
+    Pick<
+      PinoHttpOptions,
+      'genReqId' | 'mixin' | 'mixinMergeStrategy' | 'serializers'
+    >
+  > &
   Pick<
     PinoHttpOptions,
     | 'customProps'
@@ -225,7 +234,24 @@ export function rfsPinoHttp<O extends PinoHttpOptions>(
         ...userMixin(obj, level, logger),
         ...rfsLogMixin(obj, runtimeOf(local)),
       })
-    : (obj) => rfsLogMixin(obj, runtimeOf(local));
+    : (obj) =>
+        // a Result line (also merged into "request completed") has the id and fields already
+        (obj as { [COMPLETE_LINE]?: boolean } | undefined)?.[COMPLETE_LINE] ===
+        true
+          ? NOTHING_TO_MIX
+          : rfsLogMixin(obj, runtimeOf(local));
+  const userMerge = base.mixinMergeStrategy;
+  // pino merges every line with what the mixin returned: nothing to merge, nothing to copy
+  const mixinMergeStrategy: NonNullable<
+    PinoHttpOptions['mixinMergeStrategy']
+  > = (mergeObject, mixinObject) =>
+    mixinObject === NOTHING_TO_MIX
+      ? userMerge
+        ? userMerge(mergeObject, {})
+        : mergeObject
+      : userMerge
+        ? userMerge(mergeObject, mixinObject)
+        : Object.assign(mixinObject, mergeObject);
   // On Fastify, middie sets `req.id` (Fastify's own id) before pino-http runs, so genReqId is
   // never called: the serializer puts the correlation id in its place.
   const reqSerializer: ReqSerializer = (req) => {
@@ -246,6 +272,7 @@ export function rfsPinoHttp<O extends PinoHttpOptions>(
     ...merged,
     genReqId,
     mixin,
+    mixinMergeStrategy,
     serializers: { ...base.serializers, req: reqSerializer },
   };
   // pino-http refuses `useLevel` next to `customLogLevel`; the merged one applies it
