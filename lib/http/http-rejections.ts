@@ -27,7 +27,7 @@ interface SeenRequest extends AdapterRequest {
   is404?: unknown;
 }
 
-/** Fastify's reply times the request when its logger (or an `onResponse` hook) is on. */
+/** Fastify's reply times the request when an `onResponse` hook is on (Nest's adapter adds one). */
 interface TimedResponse extends AdapterResponse {
   elapsedTime?: unknown;
 }
