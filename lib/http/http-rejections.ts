@@ -76,6 +76,14 @@ export class HttpRejectionRecorder {
 
   /** Learns the untracked routes' full templates (at bootstrap: prefix and versions are set). */
   learnRoutes(modules: ModulesContainer): void {
+    try {
+      this.learn(modules);
+    } catch {
+      // an unexpected Nest internals shape: untracked routes' rejections may be recorded
+    }
+  }
+
+  private learn(modules: ModulesContainer): void {
     for (const module of modules.values()) {
       for (const wrapper of module.controllers.values()) {
         const cls = wrapper.metatype as (new () => object) | null;
