@@ -1,5 +1,6 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import {
   type CorrelationStore,
   CorrelationContext,
@@ -29,6 +30,8 @@ export interface HttpExchange {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly headers: ResponseHeaderSink | undefined;
+  /** `performance.now()` when the correlation context was entered for the request. */
+  readonly start: number;
 }
 
 /** The exchange as the store keeps it: also the middleware (one per application) that made it. */
@@ -161,7 +164,13 @@ export class CorrelationMiddleware implements NestMiddleware {
     }
     const store: StoreWithExchange = this.resolver.fromHeaders(req.headers);
     r[STORE] = store;
-    store[HTTP_EXCHANGE] = { req, res, headers, origin: this };
+    store[HTTP_EXCHANGE] = {
+      req,
+      res,
+      headers,
+      start: performance.now(),
+      origin: this,
+    };
     if (this.responseHeader !== false && !res.headersSent) {
       if (headers !== undefined) headers.header(this.responseHeader, store.id);
       else res.setHeader(this.responseHeader, store.id);

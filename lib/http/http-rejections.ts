@@ -5,7 +5,9 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA } from '@nestjs/common/constants';
 import type { ModulesContainer } from '@nestjs/core';
+import { performance } from 'node:perf_hooks';
 import type { CorrelationStore } from '../correlation/correlation-context';
+import { httpExchangeOf } from '../correlation/correlation.middleware';
 import type { HttpSeries } from '../metrics/http-series';
 import type { RfsModuleOptions } from '../rfs.options';
 import { enteredHandlerCall } from './handler-call';
@@ -129,12 +131,11 @@ export class HttpRejectionRecorder {
       if (route === undefined) return;
       const method = requestMethod(req).toUpperCase();
       if (this.isUntracked(method, route)) return;
-      const elapsed = (res as TimedResponse).elapsedTime;
       series.record(
         method,
         route,
         rawResponse(res).statusCode,
-        typeof elapsed === 'number' && elapsed > 0 ? elapsed / 1000 : undefined,
+        rejectionSeconds(res, store),
       );
     } catch {
       // observability never throws into business code
@@ -150,4 +151,20 @@ export class HttpRejectionRecorder {
         (method === 'HEAD' && u.has(`GET ${route}`)))
     );
   }
+}
+
+/**
+ * How long a rejected request took: Fastify's own timing (from its arrival), else the time since
+ * the correlation context was entered for it; `undefined` when neither is known.
+ */
+function rejectionSeconds(
+  res: AdapterResponse,
+  store: CorrelationStore | undefined,
+): number | undefined {
+  const elapsed = (res as TimedResponse).elapsedTime;
+  if (typeof elapsed === 'number' && elapsed > 0) return elapsed / 1000;
+  const start = httpExchangeOf(store)?.start;
+  return start === undefined
+    ? undefined
+    : Math.max(0, performance.now() - start) / 1000;
 }
