@@ -216,7 +216,7 @@ export function setUpMonoResultClass(cls: typeof MonoResult): void {
  */
 function anchorShapes(cls: typeof MonoResult): void {
   (cls as unknown as Record<symbol, unknown>)[Symbol('shape anchors')] = [
-    new cls(undefined, () => undefined, undefined as never),
+    newMonoResult(undefined, () => undefined, undefined as never),
     ...[0, 0.5, '', {}].flatMap((v) => [new OkResult(v), new ErrResult(v)]),
   ];
 }

@@ -45,6 +45,7 @@ import {
   tapStep,
   type StepFn,
 } from './mono-result.operators';
+import { nextMono } from './mono-result.class-ref';
 import { runObservable } from './mono-result.sources';
 import { runWithSignal } from './mono-result.signal-run';
 import { MonoResultStatics, setUpMonoResultClass } from './mono-result.statics';
@@ -103,9 +104,9 @@ export class MonoResult<T, E = never>
   /** Phantom fields carrying `T`/`E` for inference; never set at run time. */
   declare readonly __monoTypes?: { value: T; error: E };
 
-  // Fields are `declare`d and assigned in the constructor: emitted class fields are
-  // initialised with define semantics, which V8 11 (Node 20) runs several times slower, and
-  // a chain allocates one MonoResult per operator (and nothing else).
+  // Fields are `declare`d, not class fields (define semantics: several times slower on V8 11).
+  // The library builds monos with newMonoResult/nextMono (mono-result.class-ref.ts: the same
+  // fields, inlined where a chain is built), not with this class's constructor.
   /** @internal The step's function. */
   declare readonly fn: (x: never, ctx: RunContext) => unknown;
   /** @internal What kind of step this is (shared between steps of the same kind). */
@@ -131,13 +132,9 @@ export class MonoResult<T, E = never>
   /** @internal This chain plus one step (fused: no promise unless the step returns one). */
   private step<U, F>(
     fn: StepFn<T, E> | ((value: T) => unknown),
-    metas: MetaPair = CUSTOM_METAS,
+    metas: MetaPair,
   ): MonoResult<U, F> {
-    return new MonoResult<U, F>(
-      this as MonoResult<unknown, unknown>,
-      fn as (x: never, ctx: RunContext) => unknown,
-      metas[this.meta.timed ? 1 : 0],
-    );
+    return nextMono<U, F>(this, fn as (x: never) => unknown, metas);
   }
 
   /** @internal A mono wrapping this whole chain (timeout, retry, cache, log methods, …). */
@@ -197,7 +194,7 @@ export class MonoResult<T, E = never>
 
   /** Transforms the error (a throw in `fn` is a defect). */
   mapErr<F>(fn: (error: E) => F): MonoResult<T, F> {
-    return this.step<T, F>(mapErrStep(fn));
+    return this.step<T, F>(mapErrStep(fn), CUSTOM_METAS);
   }
 
   /**
@@ -223,12 +220,12 @@ export class MonoResult<T, E = never>
 
   /** Replaces an Err by `Ok(await fn(error))`; `fn` may be sync or async (a throw is a defect). */
   recover<U>(fn: (error: E) => U | PromiseLike<U>): MonoResult<T | U, never> {
-    return this.step<T | U, never>(recoverStep(fn));
+    return this.step<T | U, never>(recoverStep(fn), CUSTOM_METAS);
   }
 
   /** Replaces an Err by `Ok(value)`. */
   recoverWith<U>(value: U): MonoResult<T | U, never> {
-    return this.step<T | U, never>(recoverWithStep(value));
+    return this.step<T | U, never>(recoverWithStep(value), CUSTOM_METAS);
   }
 
   /**
@@ -236,12 +233,12 @@ export class MonoResult<T, E = never>
    * throws or rejects never changes the outcome.
    */
   tap(fn: (value: T) => unknown): MonoResult<T, E> {
-    return this.step<T, E>(tapStep(fn, true));
+    return this.step<T, E>(tapStep(fn, true), CUSTOM_METAS);
   }
 
   /** Observes the error, like {@link MonoResult.tap}. */
   tapErr(fn: (error: E) => unknown): MonoResult<T, E> {
-    return this.step<T, E>(tapStep(fn, false));
+    return this.step<T, E>(tapStep(fn, false), CUSTOM_METAS);
   }
 
   /**
@@ -257,7 +254,10 @@ export class MonoResult<T, E = never>
     predicate: (value: T) => boolean,
     errorFactory: (value: T) => F,
   ): MonoResult<T, E | F> {
-    return this.step<T, E | F>(filterStep(predicate, errorFactory));
+    return this.step<T, E | F>(
+      filterStep(predicate, errorFactory),
+      CUSTOM_METAS,
+    );
   }
 
   /**
