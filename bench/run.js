@@ -14,6 +14,8 @@ const { spawnSync } = require('node:child_process');
 const benchDir = __dirname;
 const root = path.resolve(benchDir, '..');
 const notGroups = new Set(['harness', 'results', 'node_modules']);
+// Run only when named (`node bench/run.js instructions`): they need extra tools or time.
+const optionalGroups = new Set(['instructions']);
 
 function benchFiles(dir) {
   return fs
@@ -36,7 +38,9 @@ function groups() {
 
 function select(args) {
   if (args.length === 0)
-    return groups().flatMap((g) => benchFiles(path.join(benchDir, g)));
+    return groups()
+      .filter((g) => !optionalGroups.has(g))
+      .flatMap((g) => benchFiles(path.join(benchDir, g)));
   return args.flatMap((arg) => {
     for (const asFile of [path.resolve(arg), path.join(benchDir, arg)]) {
       if (fs.existsSync(asFile) && fs.statSync(asFile).isFile())
