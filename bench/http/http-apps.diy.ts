@@ -16,6 +16,7 @@ import { ClsModule, ClsService } from 'nestjs-cls';
 import { LoggerModule } from 'nestjs-pino';
 import { Histogram, register } from 'prom-client';
 import { type Observable, tap } from 'rxjs';
+import { benchPinoHttp } from './bench-log';
 
 const durations = new Histogram({
   name: 'http_request_duration_seconds',
@@ -74,7 +75,7 @@ export function diyAppModule(controller: Type, service: Type): Type {
         },
       }),
       LoggerModule.forRoot({
-        pinoHttp: { genReqId: (req) => idFromHeader(req) },
+        pinoHttp: benchPinoHttp({ genReqId: (req) => idFromHeader(req) }),
       }),
     ],
     controllers: [controller],

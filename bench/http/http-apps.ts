@@ -35,6 +35,7 @@ import {
   type Result,
   type RfsModuleOptionsInput,
 } from 'nestjs-rfs';
+import { benchPinoHttp } from './bench-log';
 
 /** The stacks compared by the HTTP bench. */
 export const VARIANTS = [
@@ -123,7 +124,7 @@ export function benchAppModule(
     }
     case 'nestjs-pino': {
       @Module({
-        imports: [LoggerModule.forRoot()],
+        imports: [LoggerModule.forRoot({ pinoHttp: benchPinoHttp() })],
         controllers: [PlainOrdersController],
         providers: [OrdersService],
       })
@@ -132,7 +133,7 @@ export function benchAppModule(
     }
     case 'nestjs-pino+noop-interceptor': {
       @Module({
-        imports: [LoggerModule.forRoot()],
+        imports: [LoggerModule.forRoot({ pinoHttp: benchPinoHttp() })],
         controllers: [PlainOrdersController],
         providers: [
           OrdersService,
@@ -162,7 +163,7 @@ export function benchAppModule(
       @Module({
         imports: [
           LoggerModule.forRoot({
-            pinoHttp: rfsPinoHttp(undefined, { resultLine }),
+            pinoHttp: benchPinoHttp(rfsPinoHttp(undefined, { resultLine })),
           }),
           RfsModule.forRoot({
             serviceName: 'bench',
