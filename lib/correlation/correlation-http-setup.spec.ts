@@ -93,14 +93,31 @@ describe('coversEveryRequest', () => {
     ).toBe(false);
     const prefixed = consumer(() => ['/api$', '/api/*']).consumer;
     expect(
-      coversEveryRequest(prefixed, { forRoutes: ['*'], exclude: [] }),
+      coversEveryRequest(prefixed, { forRoutes: ['{*rest}'], exclude: [] }),
     ).toBe(false);
   });
 
-  it('is false when Nest cannot tell (no extractor, or it throws)', () => {
+  it('is true for the bare wildcard under a global prefix or without an extractor', () => {
+    // Nest would mount it on /api/* only; the request hook gives requests outside the prefix
+    // (unmatched paths, static files) their id too
+    const prefixed = consumer(() => ['/api$', '/api/*']).consumer;
+    for (const c of [prefixed, consumer().consumer]) {
+      expect(coversEveryRequest(c, { forRoutes: ['*'], exclude: [] })).toBe(
+        true,
+      );
+      expect(
+        coversEveryRequest(c, {
+          forRoutes: [{ path: '/*', method: RequestMethod.ALL }],
+          exclude: [],
+        }),
+      ).toBe(true);
+    }
+  });
+
+  it('is false for other spellings when Nest cannot tell (no extractor, or it throws)', () => {
     expect(
       coversEveryRequest(consumer().consumer, {
-        forRoutes: ['*'],
+        forRoutes: ['{*rest}'],
         exclude: [],
       }),
     ).toBe(false);
@@ -108,7 +125,7 @@ describe('coversEveryRequest', () => {
       throw new TypeError('legacy route');
     }).consumer;
     expect(
-      coversEveryRequest(throwing, { forRoutes: ['*'], exclude: [] }),
+      coversEveryRequest(throwing, { forRoutes: ['{*rest}'], exclude: [] }),
     ).toBe(false);
   });
 });

@@ -28,11 +28,13 @@ interface HookableAdapter {
 type NextFn = (error?: unknown) => void;
 
 /**
- * Whether Nest would mount a middleware applied with `options.forRoutes` / `options.exclude`
- * on every path and method: no exclusion, and a route that Nest mounts on `/*` alone (a
- * wildcard without a global prefix or a URI version in front of it). Asks Nest's own route
- * path extractor, so a global prefix, versioning and the path syntax keep Nest's semantics;
- * `false` whenever that cannot be told (then Nest's middleware is used, as before).
+ * Whether a middleware applied with `options.forRoutes` / `options.exclude` is meant for every
+ * request: no exclusion, and a route that is the bare wildcard (`'*'` or `'/*'`, every method,
+ * no version) or that Nest mounts on `/*` alone. The bare wildcard counts whatever the global
+ * prefix or URI versioning: Nest would mount it under the prefix (`/api/*`), so a request
+ * outside it (an unmatched path, a static file) would get no id; the request hook gives every
+ * response one. Other spellings are asked of Nest's own route path extractor; `false` whenever
+ * that cannot be told (then Nest's middleware is used).
  *
  * @internal
  */
@@ -43,12 +45,13 @@ export function coversEveryRequest(
   if (options.exclude.length > 0) return false;
   const extractor = (consumer as { routeInfoPathExtractor?: PathExtractor })
     .routeInfoPathExtractor;
-  if (typeof extractor?.extractPathsFrom !== 'function') return false;
   return options.forRoutes.some((r) => {
     const route: RouteInfo =
       typeof r === 'string' ? { path: r, method: RequestMethod.ALL } : r;
     if (route.method !== RequestMethod.ALL || route.version !== undefined)
       return false;
+    if (route.path === '*' || route.path === '/*') return true;
+    if (typeof extractor?.extractPathsFrom !== 'function') return false;
     try {
       const paths = extractor.extractPathsFrom(route);
       return paths.length === 1 && paths[0] === '/*';
@@ -60,9 +63,9 @@ export function coversEveryRequest(
 
 /**
  * Applies the correlation context to HTTP requests. When the options cover every request (the
- * default `forRoutes: ['*']`, no `exclude`, no global prefix or URI version in front of the
- * wildcard), it runs {@link CorrelationMiddleware} from the adapter's request hook (Fastify
- * `onRequest`, the first Express middleware), which skips Nest's per-request middleware
+ * default `forRoutes: ['*']`, no `exclude`; with or without a global prefix), it runs
+ * {@link CorrelationMiddleware} from the adapter's request hook (Fastify `onRequest`, the first
+ * Express middleware), which skips Nest's per-request middleware
  * plumbing (on Fastify: @fastify/middie, path re-matching and an async proxy per request);
  * otherwise it applies the middleware through Nest's `MiddlewareConsumer` with `forRoutes` /
  * `exclude`. Both paths run the same code per request: same ids, header, rejections and store.

@@ -13,7 +13,10 @@ export class CorrelationOptions {
   pattern: RegExp = /^[A-Za-z0-9._:-]{1,128}$/;
   /** Generates new ids (default `crypto.randomUUID`). */
   generateId?: () => string;
-  /** Routes the middleware applies to (default: every route). */
+  /**
+   * Routes the middleware applies to (default `['*']`: every request, also outside a global
+   * prefix; any other value has Nest's `forRoutes` semantics).
+   */
   forRoutes: (string | RouteInfo)[] = ['*'];
   /** Routes excluded from the middleware. */
   exclude: (string | RouteInfo)[] = [];
