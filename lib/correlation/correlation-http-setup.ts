@@ -11,7 +11,10 @@ import {
   CorrelationMiddleware,
   type ResponseHeaderSink,
 } from './correlation.middleware';
-import type { CorrelationOptions } from './correlation.options';
+import {
+  type CorrelationOptions,
+  isEveryRequestRoute,
+} from './correlation.options';
 
 /** The part of Nest's middleware builder that says where a route's middleware is mounted. */
 interface PathExtractor {
@@ -46,11 +49,11 @@ export function coversEveryRequest(
   const extractor = (consumer as { routeInfoPathExtractor?: PathExtractor })
     .routeInfoPathExtractor;
   return options.forRoutes.some((r) => {
+    if (isEveryRequestRoute(r)) return true;
     const route: RouteInfo =
       typeof r === 'string' ? { path: r, method: RequestMethod.ALL } : r;
     if (route.method !== RequestMethod.ALL || route.version !== undefined)
       return false;
-    if (route.path === '*' || route.path === '/*') return true;
     if (typeof extractor?.extractPathsFrom !== 'function') return false;
     try {
       const paths = extractor.extractPathsFrom(route);

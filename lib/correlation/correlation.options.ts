@@ -1,5 +1,21 @@
+import { RequestMethod } from '@nestjs/common';
 import type { RouteInfo } from '@nestjs/common/interfaces';
 import { OptionsChecker } from '../rfs.options-errors';
+
+/**
+ * Whether a `forRoutes` entry is the bare wildcard (`'*'` / `'/*'`, every method, no version):
+ * the correlation context then covers every request, also outside a global prefix.
+ *
+ * @internal shared by the request-hook choice and `http.pipeline: 'auto'`
+ */
+export function isEveryRequestRoute(route: string | RouteInfo): boolean {
+  if (typeof route === 'string') return route === '*' || route === '/*';
+  return (
+    (route.path === '*' || route.path === '/*') &&
+    route.method === RequestMethod.ALL &&
+    route.version === undefined
+  );
+}
 
 /** Options of the `correlation` section (correlation ids through AsyncLocalStorage). */
 export class CorrelationOptions {

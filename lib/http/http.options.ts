@@ -1,5 +1,7 @@
-import { RequestMethod } from '@nestjs/common';
-import type { CorrelationOptions } from '../correlation/correlation.options';
+import {
+  type CorrelationOptions,
+  isEveryRequestRoute,
+} from '../correlation/correlation.options';
 import { OptionsChecker } from '../rfs.options-errors';
 
 /** Maps an error the registry does not know to an HTTP status (or `undefined` to go on). */
@@ -47,15 +49,7 @@ export function resolvePipeline(
   const everyRoute =
     correlation !== false &&
     correlation.exclude.length === 0 &&
-    correlation.forRoutes.some(
-      (r) =>
-        r === '*' ||
-        r === '/*' ||
-        (typeof r === 'object' &&
-          (r.path === '*' || r.path === '/*') &&
-          r.method === RequestMethod.ALL &&
-          r.version === undefined),
-    );
+    correlation.forRoutes.some(isEveryRequestRoute);
   return everyRoute && http.exceptionFilter ? 'handler' : 'interceptor';
 }
 
