@@ -82,6 +82,34 @@ const handAsync = async (input: number): Promise<Result<number, string>> => {
   return await saveR(d.value);
 };
 
+// --- the floor of any chain runner: the same steps run by one generic loop over a constant array
+// (one call site for every step, a promise check after each call), no library and nothing built
+// per call. A library that runs a chain step by step cannot be cheaper than this.
+type StepR = (
+  n: number,
+) => Result<number, string> | Promise<Result<number, string>>;
+const shapeR = (n: number): Result<number, string> => ok(shape(n));
+const mixedSteps: readonly StepR[] = [loadR, validateR, enrichR, shapeR, saveR];
+const asyncSteps: readonly StepR[] = [
+  loadR,
+  enrichR,
+  saveShapedR,
+  checkR,
+  saveR,
+];
+const loopSteps = async (
+  steps: readonly StepR[],
+  input: number,
+): Promise<Result<number, string>> => {
+  let r: Result<number, string> = ok(input);
+  for (let k = 0; k < steps.length; k++) {
+    const out = steps[k](r.value);
+    r = out instanceof Promise ? await out : out;
+    if (r.isErr()) return r;
+  }
+  return r;
+};
+
 const monoMixed = (input: number): Promise<Result<number, string>> =>
   MonoResult.fromAsync(() => loadR(input))
     .flatMap(validateR)
@@ -132,12 +160,14 @@ async function agree(): Promise<void> {
       unwrap(await monoMixed(input)),
       unwrap(await ntMixed(input)),
       unwrap(await handMixed(input)),
+      unwrap(await loopSteps(mixedSteps, input)),
     ];
     const all = [
       await awaitAsync(input),
       unwrap(await monoAsync(input)),
       unwrap(await ntAsync(input)),
       unwrap(await handAsync(input)),
+      unwrap(await loopSteps(asyncSteps, input)),
     ];
     for (const answers of [mixed, all]) {
       if (new Set(answers).size !== 1) {
@@ -152,12 +182,14 @@ const mixedCases = (inputs: number[]) => ({
   MonoResult: () => monoMixed(next(inputs)),
   'neverthrow ResultAsync': () => ntMixed(next(inputs)),
   'hand-written Result async fn': () => handMixed(next(inputs)),
+  'step loop, no library': () => loopSteps(mixedSteps, next(inputs)),
 });
 const asyncCases = (inputs: number[]) => ({
   'async/await': () => awaitAsync(next(inputs)),
   MonoResult: () => monoAsync(next(inputs)),
   'neverthrow ResultAsync': () => ntAsync(next(inputs)),
   'hand-written Result async fn': () => handAsync(next(inputs)),
+  'step loop, no library': () => loopSteps(asyncSteps, next(inputs)),
 });
 
 void agree().then(() =>
@@ -165,7 +197,7 @@ void agree().then(() =>
     name: 'mono-result',
     title: 'MonoResult: 5-step chain vs neverthrow ResultAsync vs async/await',
     description:
-      'Each call builds and runs a 5-step chain over the same step logic, each style in its own idiom: async/await steps return values and throw Errors; MonoResult and neverthrow steps return Results (async ones a Promise of one). Mixed: async load, sync validate, async enrich, sync shape, async save. All async: load, enrich, save, check, save. The err chains fail at validation (step 2); async/await throws and catches an Error there. The whole-chain ratio is the average ratio per step. "hand-written Result async fn" is the floor of the Result style: the same steps in one async function with an `if (r.isErr()) return r` after each, no library. Goal: MonoResult ≤ 1.5× async/await.',
+      'Each call builds and runs a 5-step chain over the same step logic, each style in its own idiom: async/await steps return values and throw Errors; MonoResult and neverthrow steps return Results (async ones a Promise of one). Mixed: async load, sync validate, async enrich, sync shape, async save. All async: load, enrich, save, check, save. The err chains fail at validation (step 2); async/await throws and catches an Error there. The whole-chain ratio is the average ratio per step. "hand-written Result async fn" is the floor of the Result style: the same steps in one async function with an `if (r.isErr()) return r` after each, no library. "step loop, no library" is the floor of any chain runner: the same steps run by one generic async loop over a constant array (one call site for every step, a promise check after each), nothing built per call. Goal: MonoResult ≤ 1.5× async/await.',
     anchor: 'async/await',
     goals: { MonoResult: 1.5 },
     comparisons: {
