@@ -4,13 +4,15 @@ import {
   Controller,
   type ExecutionContext,
   Get,
+  Global,
   type INestApplication,
   Injectable,
+  Module,
   Param,
   UseGuards,
   VersioningType,
 } from '@nestjs/common';
-import { type AbstractHttpAdapter } from '@nestjs/core';
+import { type AbstractHttpAdapter, APP_INTERCEPTOR } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
@@ -56,11 +58,29 @@ class OrdersController {
   }
 }
 
-/** A user's subclass: renames operations and skips the health route. */
+/** A provider the user's subclass depends on. */
+@Injectable()
+class OperationPrefix {
+  readonly value = 'custom:';
+}
+
+/** Global, so RfsModule's provider (the subclass replaces ResultInterceptor there) can see it. */
+@Global()
+@Module({ providers: [OperationPrefix], exports: [OperationPrefix] })
+class PrefixModule {}
+
+/**
+ * A user's subclass with a constructor of its own (it calls `super()` bare: the base's
+ * dependencies are injected as properties): renames operations and skips the health route.
+ */
 @Injectable()
 class TaggingInterceptor extends ResultInterceptor {
+  constructor(private readonly prefix: OperationPrefix) {
+    super();
+  }
+
   protected override operationName(context: ExecutionContext): string {
-    return `custom:${super.operationName(context)}`;
+    return `${this.prefix.value}${super.operationName(context)}`;
   }
 
   protected override isTracked(context: ExecutionContext): boolean {
@@ -78,26 +98,38 @@ class CapturingLogger implements LoggerService {
   }
 }
 
+/**
+ * `subclass`: `'override'` swaps ResultInterceptor's provider (a testing module's way);
+ * `'provider'` is an application's way: `http.interceptor: false` and the subclass as APP_INTERCEPTOR.
+ */
 async function start(
   adapter: 'express' | 'fastify',
-  subclass: boolean,
+  subclass: false | 'override' | 'provider',
   logger: LoggerService | false = false,
   pipeline: 'interceptor' | 'handler' = 'interceptor',
 ): Promise<{ app: INestApplication; base: string; capture: RfsLogCapture }> {
   let builder = Test.createTestingModule({
     imports: [
+      PrefixModule,
       // RfsModule with its Result log lines in memory (RfsLogCapture)
       RfsTestingModule.forRoot({
         environment: 'development',
-        http: { pipeline },
+        http:
+          subclass === 'provider'
+            ? { pipeline, interceptor: false, timingHeader: false }
+            : { pipeline },
         metrics: false,
         alerts: false,
         dashboard: false,
       }),
     ],
     controllers: [OrdersController],
+    providers:
+      subclass === 'provider'
+        ? [{ provide: APP_INTERCEPTOR, useClass: TaggingInterceptor }]
+        : [],
   });
-  if (subclass) {
+  if (subclass === 'override') {
     builder = builder
       .overrideProvider(ResultInterceptor)
       .useClass(TaggingInterceptor);
@@ -226,18 +258,26 @@ describe.each(['express', 'fastify'] as const)(
       }
     });
 
-    describe('subclass via overrideProvider(ResultInterceptor)', () => {
+    describe.each([
+      ['overrideProvider(ResultInterceptor)', 'override'],
+      ['http.interceptor: false and APP_INTERCEPTOR', 'provider'],
+    ] as const)('subclass via %s', (_how, subclass) => {
       let app: INestApplication;
       let base: string;
       let capture: RfsLogCapture;
       beforeAll(async () => {
-        ({ app, base, capture } = await start(adapter, true));
+        ({ app, base, capture } = await start(adapter, subclass));
       });
       afterAll(() => app.close());
 
-      it('uses the overridden hooks', async () => {
+      it('uses the overridden hooks and the module options', async () => {
         capture.clear();
-        expect((await fetch(`${base}/api/v1/orders/7`)).status).toBe(200);
+        const found = await fetch(`${base}/api/v1/orders/7`);
+        expect(found.status).toBe(200);
+        // the 'provider' app sets http.timingHeader: false (the injected options are used)
+        expect(found.headers.get('server-timing') !== null).toBe(
+          subclass === 'override',
+        );
         const health = await fetch(`${base}/api/v1/orders/health/check`);
         expect(await health.text()).toBe('up');
         expect(health.headers.get('server-timing')).toBeNull();

@@ -1,6 +1,10 @@
 // HTTP RED series of requests Nest rejects before the route handler (guards, pipes), on both
 // pipelines and both adapters: each response counted once, next to the handlers' own requests.
+// Also a user's ResultExceptionFilter subclass with its own constructor (calls `super()` bare).
+import { type ArgumentsHost, Catch, Injectable } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import type { Counter } from 'prom-client';
+import { ResultExceptionFilter } from 'nestjs-rfs';
 import { HTTP_ADAPTERS } from './support/http-adapters';
 import {
   type RejectionsApp,
@@ -191,5 +195,73 @@ describe.each(HTTP_ADAPTERS)(
         }
       },
     );
+  },
+);
+
+/** A service a user's filter depends on. */
+@Injectable()
+class ErrorReporter {
+  readonly reported: string[] = [];
+}
+
+/**
+ * A user's subclass with its own dependency: its constructor calls `super()` without the base's
+ * parameters (the filter's options, problems, adapter and metrics come as injected properties).
+ */
+@Catch()
+@Injectable()
+class ReportingFilter extends ResultExceptionFilter {
+  constructor(private readonly reporter: ErrorReporter) {
+    super();
+  }
+
+  override catch(exception: unknown, host: ArgumentsHost) {
+    this.reporter.reported.push(
+      exception instanceof Error ? exception.name : typeof exception,
+    );
+    return super.catch(exception, host);
+  }
+}
+
+describe.each(HTTP_ADAPTERS)(
+  'a ResultExceptionFilter subclass registered by the user on %s',
+  (_name, makeAdapter) => {
+    // replacing the filter (`exceptionFilter: false` + APP_FILTER) selects the interceptor pipeline
+    it('with a constructor of its own, it renders with the module options and counts rejections', async () => {
+      const t = await startRejectionsApp(
+        makeAdapter(),
+        {
+          http: {
+            exceptionFilter: false,
+            problemTypeBaseUrl: 'https://errors.example.com/',
+          },
+        },
+        [ErrorReporter, { provide: APP_FILTER, useClass: ReportingFilter }],
+      );
+      try {
+        await send(t.base, '/api/shop/admin', 403, 1);
+        const denied = await fetch(`${t.base}/api/shop/admin`);
+        expect(denied.status).toBe(403);
+        expect(denied.headers.get('content-type')).toMatch(
+          /^application\/problem\+json/,
+        );
+        expect(await denied.json()).toMatchObject({
+          type: 'https://errors.example.com/forbidden',
+          status: 403,
+          correlationId: denied.headers.get('x-correlation-id'),
+        });
+        await send(t.base, '/api/shop/ok', 200, 1);
+        expect(t.app.get(ErrorReporter).reported).toEqual([
+          'ForbiddenException',
+          'ForbiddenException',
+        ]);
+        expect(await seriesByRequest(t.registry, REQUESTS)).toEqual({
+          'GET /api/shop/admin 403': 2,
+          'GET /api/shop/ok 200': 1,
+        });
+      } finally {
+        await t.app.close();
+      }
+    });
   },
 );

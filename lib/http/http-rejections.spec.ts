@@ -42,12 +42,11 @@ function setup(input: object = {}) {
     undefined,
     registry,
   );
-  const filter = new ResultExceptionFilter(
+  const filter = ResultExceptionFilter.create({
     options,
-    new ProblemDetailsFactory(options),
-    undefined,
+    problems: new ProblemDetailsFactory(options),
     metrics,
-  );
+  });
   /** Runs the filter as Nest's router proxy does; returns the written response. */
   const reject = (exception: unknown, req: Req = request()) => {
     const res = new ServerResponse(req);

@@ -42,6 +42,9 @@ import { describeThrown } from './safe-value';
  * Non-HTTP contexts (rpc, ws) get the exception back unchanged. A request rejected before it
  * became an operation (a guard's 401/403; on the handler pipeline also a pipe's 400) is
  * recorded once in the HTTP RED series (`metrics.httpMetrics`) after its response is written.
+ * Subclass it to override `problemFor` or `logDefect` (register it as `APP_FILTER` with
+ * `http.exceptionFilter: false`); it takes no constructor parameters (its dependencies are
+ * injected as properties), so a subclass may have a constructor of its own that calls `super()`.
  *
  * @example
  * ```ts
@@ -57,30 +60,77 @@ export class ResultExceptionFilter
 {
   /** Logger of defects. */
   protected readonly logger = new Logger('ResultExceptionFilter');
-  /** Problem bodies and statuses. */
-  readonly problems: ProblemDetailsFactory;
-  /** Records pre-handler rejections in the HTTP RED series (none without a Result pipeline). */
-  private readonly rejections: HttpRejectionRecorder | undefined;
 
-  constructor(
-    @Optional()
-    @Inject(getRfsOptionsToken())
-    options?: RfsModuleOptions,
-    @Optional() problems?: ProblemDetailsFactory,
-    @Optional() private readonly adapterHost?: HttpAdapterHost,
-    @Optional() metrics?: ResultMetricsCollector,
-    @Optional() private readonly modules?: ModulesContainer,
-  ) {
-    this.problems = problems ?? new ProblemDetailsFactory(options);
-    this.rejections =
-      metrics === undefined
-        ? undefined
-        : HttpRejectionRecorder.of(options, () => metrics.httpSeries);
+  // Nest injects these as properties, not as constructor parameters (see the constructor note).
+  @Optional()
+  @Inject(getRfsOptionsToken())
+  private readonly injectedOptions?: RfsModuleOptions;
+  @Optional()
+  @Inject(ProblemDetailsFactory)
+  private readonly injectedProblems?: ProblemDetailsFactory;
+  @Optional()
+  @Inject(HttpAdapterHost)
+  private readonly injectedAdapterHost?: HttpAdapterHost;
+  @Optional()
+  @Inject(ResultMetricsCollector)
+  private readonly injectedMetrics?: ResultMetricsCollector;
+  @Optional()
+  @Inject(ModulesContainer)
+  private readonly injectedModules?: ModulesContainer;
+
+  /** What {@link ResultExceptionFilter.create} was given (nothing when Nest creates it). */
+  #given: ResultExceptionFilterDeps = {};
+  /** The given dependencies, else the injected ones: resolved at first use, again at bootstrap. */
+  #resolved: FilterDeps | undefined;
+
+  // No constructor parameters: a subclass may declare a constructor of its own (its parameters
+  // are then all its own, resolved by Nest as usual) and call `super()`.
+
+  /**
+   * A filter built by hand (a unit test, `app.useGlobalFilters(...)`) with `deps`; in an application Nest creates it
+   * and injects them. Whatever `deps` leaves out is injected if Nest creates the instance.
+   */
+  static create<T extends ResultExceptionFilter>(
+    this: new () => T,
+    deps: ResultExceptionFilterDeps,
+  ): T {
+    const instance = new this();
+    instance.#given = deps;
+    return instance;
+  }
+
+  get #deps(): FilterDeps {
+    return (this.#resolved ??= this.#resolveDeps());
+  }
+
+  /** Problem bodies and statuses. */
+  get problems(): ProblemDetailsFactory {
+    return this.#deps.problems;
+  }
+
+  #resolveDeps(): FilterDeps {
+    const given = this.#given;
+    const options = given.options ?? this.injectedOptions;
+    const metrics = given.metrics ?? this.injectedMetrics;
+    return {
+      problems:
+        given.problems ??
+        this.injectedProblems ??
+        new ProblemDetailsFactory(options),
+      adapterHost: given.adapterHost ?? this.injectedAdapterHost,
+      modules: given.modules ?? this.injectedModules,
+      rejections:
+        metrics === undefined
+          ? undefined
+          : HttpRejectionRecorder.of(options, () => metrics.httpSeries),
+    };
   }
 
   /** Learns which routes are untracked (their rejections are not recorded). */
   onApplicationBootstrap(): void {
-    if (this.modules !== undefined) this.rejections?.learnRoutes(this.modules);
+    this.#resolved = this.#resolveDeps(); // Nest has set the injected properties by now
+    const { modules, rejections } = this.#deps;
+    if (modules !== undefined) rejections?.learnRoutes(modules);
   }
 
   /** See the class documentation. */
@@ -116,7 +166,7 @@ export class ResultExceptionFilter
     enteredHandlerCall(store)?.interrupted(exception, problem);
     this.write(res, problem.status, problem.body, PROBLEM_CONTENT_TYPE);
     // a problem a Result pipeline computed is its operation's error (recorded with it)
-    if (stashed === undefined) this.rejections?.record(req, res, store);
+    if (stashed === undefined) this.#deps.rejections?.record(req, res, store);
   }
 
   /** The problem of a thrown value (override to change it). */
@@ -154,7 +204,7 @@ export class ResultExceptionFilter
     }
     setResponseStatus(res, status);
     setResponseHeader(res, 'content-type', contentType);
-    const adapter = this.adapterHost?.httpAdapter;
+    const adapter = this.#deps.adapterHost?.httpAdapter;
     try {
       if (adapter) {
         // status already set: passing it again makes the Express adapter reset a non-JSON content type
@@ -171,6 +221,28 @@ export class ResultExceptionFilter
       if (!raw.writableEnded) raw.end();
     }
   }
+}
+
+/** What a ResultExceptionFilter built with `new` uses (each one optional). */
+export interface ResultExceptionFilterDeps {
+  /** Resolved RfsModule options (`resolveRfsOptions(input)`). */
+  options?: RfsModuleOptions;
+  /** Problem factory (default: one built from `options`). */
+  problems?: ProblemDetailsFactory;
+  /** The HTTP adapter that writes responses (default: the raw response / framework reply). */
+  adapterHost?: HttpAdapterHost;
+  /** Records requests rejected before their handler in the HTTP RED series. */
+  metrics?: ResultMetricsCollector;
+  /** Nest's modules, to learn the untracked routes at bootstrap. */
+  modules?: ModulesContainer;
+}
+
+interface FilterDeps {
+  readonly problems: ProblemDetailsFactory;
+  readonly adapterHost: HttpAdapterHost | undefined;
+  readonly modules: ModulesContainer | undefined;
+  /** Records pre-handler rejections in the HTTP RED series (none without a Result pipeline). */
+  readonly rejections: HttpRejectionRecorder | undefined;
 }
 
 function replyWithoutAdapter(res: AdapterResponse, body: unknown): void {

@@ -75,7 +75,9 @@ export {
  * {@link OperationHub}; Result logging and metrics listen there instead of adding interceptors.
  * RfsModule registers it globally (`http.interceptor: false` opts out). Subclass it and override
  * the protected hooks (`isTracked`, `operationName`, `fluxOptionsFor`, `problemFor`,
- * `onOperation`) to change behaviour, then provide your class in place of this one.
+ * `onOperation`) to change behaviour, then register your class as `APP_INTERCEPTOR` with
+ * `http.interceptor: false`. It takes no constructor parameters (its dependencies are injected as
+ * properties), so a subclass may have a constructor of its own that calls `super()`.
  *
  * @example
  * ```ts
@@ -89,31 +91,81 @@ export {
 export class ResultInterceptor
   implements NestInterceptor, OnApplicationBootstrap, OnModuleDestroy
 {
-  /** Problem bodies and statuses. */
-  readonly problems: ProblemDetailsFactory;
-  /** Whether the `Server-Timing: app;dur=<ms>` header is added (`http.timingHeader`). */
-  readonly timingHeader: boolean;
-  /** Whether ResultExceptionFilter renders thrown errors (the event's status depends on it). */
-  readonly filterRendersErrors: boolean;
-  private readonly routes = new WeakMap<object, Map<object, RfsRouteInfo>>();
+  // Nest injects these as properties, not as constructor parameters (see the constructor note).
+  @Optional()
+  @Inject(getRfsOptionsToken())
+  private readonly injectedOptions?: RfsModuleOptions;
+  @Optional()
+  @Inject(ProblemDetailsFactory)
+  private readonly injectedProblems?: ProblemDetailsFactory;
+  @Optional()
+  @Inject(OperationHub)
+  private readonly injectedHub?: OperationHub;
+  @Optional()
+  @Inject(ModulesContainer)
+  private readonly injectedModules?: ModulesContainer;
 
-  constructor(
-    @Optional()
-    @Inject(getRfsOptionsToken())
-    options?: RfsModuleOptions,
-    @Optional() problems?: ProblemDetailsFactory,
-    @Optional() private readonly hub?: OperationHub,
-    @Optional() private readonly modules?: ModulesContainer,
-  ) {
-    this.problems = problems ?? new ProblemDetailsFactory(options);
+  private readonly routes = new WeakMap<object, Map<object, RfsRouteInfo>>();
+  /** What {@link ResultInterceptor.create} was given (nothing when Nest creates it). */
+  #given: ResultInterceptorDeps = {};
+  /** The given dependencies, else the injected ones: resolved at first use, again at bootstrap. */
+  #resolved: InterceptorDeps | undefined;
+
+  // No constructor parameters: a subclass may declare a constructor of its own (its parameters
+  // are then all its own, resolved by Nest as usual) and call `super()`.
+
+  /**
+   * A interceptor built by hand (a unit test) with `deps`; in an application Nest creates it
+   * and injects them. Whatever `deps` leaves out is injected if Nest creates the instance.
+   */
+  static create<T extends ResultInterceptor>(
+    this: new () => T,
+    deps: ResultInterceptorDeps,
+  ): T {
+    const instance = new this();
+    instance.#given = deps;
+    return instance;
+  }
+
+  get #deps(): InterceptorDeps {
+    return (this.#resolved ??= this.#resolveDeps());
+  }
+
+  /** Problem bodies and statuses. */
+  get problems(): ProblemDetailsFactory {
+    return this.#deps.problems;
+  }
+
+  /** Whether the `Server-Timing: app;dur=<ms>` header is added (`http.timingHeader`). */
+  get timingHeader(): boolean {
+    return this.#deps.timingHeader;
+  }
+
+  /** Whether ResultExceptionFilter renders thrown errors (the event's status depends on it). */
+  get filterRendersErrors(): boolean {
+    return this.#deps.filterRendersErrors;
+  }
+
+  #resolveDeps(): InterceptorDeps {
+    const given = this.#given;
+    const options = given.options ?? this.injectedOptions;
     const http = options?.http;
-    this.timingHeader = http === false ? false : (http?.timingHeader ?? true);
-    this.filterRendersErrors =
-      http === false ? false : (http?.exceptionFilter ?? true);
+    return {
+      problems:
+        given.problems ??
+        this.injectedProblems ??
+        new ProblemDetailsFactory(options),
+      hub: given.hub ?? this.injectedHub,
+      modules: given.modules ?? this.injectedModules,
+      timingHeader: http === false ? false : (http?.timingHeader ?? true),
+      filterRendersErrors:
+        http === false ? false : (http?.exceptionFilter ?? true),
+    };
   }
 
   /** Makes this interceptor's problem factory the current one and declares every route's operation. */
   onApplicationBootstrap(): void {
+    this.#resolved = this.#resolveDeps(); // Nest has set the injected properties by now
     ProblemDetailsFactory.setCurrent(this.problems);
     this.declareRoutes();
   }
@@ -216,7 +268,7 @@ export class ResultInterceptor
     event: OperationEvent,
     _context: ExecutionContext,
   ): void {
-    (this.hub ?? OperationHub.current())?.emit(event);
+    (this.#deps.hub ?? OperationHub.current())?.emit(event);
   }
 
   // ──────────────────────────── internals ────────────────────────────
@@ -271,9 +323,10 @@ export class ResultInterceptor
 
   /** Announces `Controller.handler` (or `@RfsOperation`) of every route to the hub. */
   private declareRoutes(): void {
-    const hub = this.hub ?? OperationHub.current();
-    if (!hub || !this.modules) return;
-    for (const module of this.modules.values()) {
+    const hub = this.#deps.hub ?? OperationHub.current();
+    const modules = this.#deps.modules;
+    if (!hub || !modules) return;
+    for (const module of modules.values()) {
       for (const wrapper of module.controllers.values()) {
         const cls = wrapper.metatype as (new () => object) | null;
         if (typeof cls !== 'function') continue;
@@ -285,4 +338,24 @@ export class ResultInterceptor
       }
     }
   }
+}
+
+/** What a ResultInterceptor built with `new` uses (each one optional). */
+export interface ResultInterceptorDeps {
+  /** Resolved RfsModule options (`resolveRfsOptions(input)`). */
+  options?: RfsModuleOptions;
+  /** Problem factory (default: one built from `options`). */
+  problems?: ProblemDetailsFactory;
+  /** Where operation events go (default: the current application's hub). */
+  hub?: OperationHub;
+  /** Nest's modules, to declare every route's operation at bootstrap. */
+  modules?: ModulesContainer;
+}
+
+interface InterceptorDeps {
+  readonly problems: ProblemDetailsFactory;
+  readonly hub: OperationHub | undefined;
+  readonly modules: ModulesContainer | undefined;
+  readonly timingHeader: boolean;
+  readonly filterRendersErrors: boolean;
 }

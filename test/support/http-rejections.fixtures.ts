@@ -15,6 +15,7 @@ import {
   ParseIntPipe,
   type PipeTransform,
   Post,
+  type Provider,
   SetMetadata,
   UnauthorizedException,
   UseGuards,
@@ -115,10 +116,14 @@ export interface RejectionsApp {
   registry: Registry;
 }
 
-/** Starts the app on `adapter` with global prefix `api`; the caller closes it. */
+/**
+ * Starts the app on `adapter` with global prefix `api` (and `providers` in its root module);
+ * the caller closes it.
+ */
 export async function startRejectionsApp(
   adapter: AbstractHttpAdapter,
   rfs: RfsModuleForRootOptions,
+  providers: Provider[] = [],
 ): Promise<RejectionsApp> {
   const registry = new Registry();
   @Global()
@@ -138,6 +143,7 @@ export async function startRejectionsApp(
       }),
     ],
     controllers: [ShopController, InternalController],
+    providers,
   })
   class AppModule {}
   const app = await NestFactory.create(AppModule, adapter, {
