@@ -44,6 +44,41 @@ interface StoreWithExchange extends CorrelationStore {
 }
 
 /**
+ * Store properties that hold one HTTP request's objects: the exchange, and what other parts keep
+ * for the request (its handler call, abort signal, log claim). They are cleared once the response
+ * is complete: Node creates the keep-alive timer of the connection inside the request's async
+ * context, so the timer (and with it the store) lives on while the connection is idle; cleared,
+ * the store no longer keeps the request, response, reply and handler result alive with it.
+ */
+const requestScopedKeys: symbol[] = [HTTP_EXCHANGE];
+
+/**
+ * Registers a store property that holds objects of the request (cleared with its exchange when the
+ * response is complete).
+ *
+ * @internal
+ */
+export function releasedWithExchange(key: symbol): void {
+  if (!requestScopedKeys.includes(key)) requestScopedKeys.push(key);
+}
+
+/**
+ * `'close'` listener of the response: once it was completely written, clears the request's
+ * objects from its store (the id and fields stay). After an incomplete response (the client left)
+ * the handler may still be running with them; the connection is gone then, and its timer with it.
+ */
+function releaseRequestObjects(this: ServerResponse): void {
+  if (!this.writableFinished) return;
+  const store = (
+    this.req as (IncomingMessage & RequestWithStore) | undefined
+  )?.[STORE] as Record<symbol, unknown> | undefined;
+  if (store === undefined) return;
+  for (const key of requestScopedKeys) {
+    if (store[key] !== undefined) store[key] = undefined;
+  }
+}
+
+/**
  * Sets a response header through the exchange's header sink (Fastify `reply`) or on the raw
  * response; nothing once the headers are sent.
  *
@@ -175,6 +210,7 @@ export class CorrelationMiddleware implements NestMiddleware {
       if (headers !== undefined) headers.header(this.responseHeader, store.id);
       else res.setHeader(this.responseHeader, store.id);
     }
+    if (typeof res.on === 'function') res.on('close', releaseRequestObjects);
     CorrelationContext.runWithStore(store, next);
   }
 }

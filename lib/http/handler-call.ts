@@ -6,6 +6,7 @@ import type { CorrelationStore } from '../correlation/correlation-context';
 import {
   exposeExchangeHeaders,
   type HttpExchange,
+  releasedWithExchange,
   setExchangeHeader,
 } from '../correlation/correlation.middleware';
 import type { OperationEvent } from '../operations/operation-event';
@@ -58,6 +59,7 @@ export interface HandlerCallOwner {
 
 /** Where a request's correlation store keeps its HandlerCall once the route handler is entered. */
 const ENTERED_CALL = Symbol('rfs:handler-pipeline-call');
+releasedWithExchange(ENTERED_CALL);
 
 type CallStore = CorrelationStore & { [ENTERED_CALL]?: HandlerCall };
 

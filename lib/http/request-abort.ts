@@ -6,7 +6,10 @@ import {
   type CorrelationStore,
   CorrelationContext,
 } from '../correlation/correlation-context';
-import { httpExchangeOf } from '../correlation/correlation.middleware';
+import {
+  httpExchangeOf,
+  releasedWithExchange,
+} from '../correlation/correlation.middleware';
 import {
   type AbortSignalSource,
   type LazyAbortSignal,
@@ -103,6 +106,7 @@ export class RequestAbort implements LazyAbortSignal {
 
 /** Where a request's {@link RequestAbort} is kept on its correlation store. */
 const STORE_ABORT = Symbol.for('rfs:http-request-abort');
+releasedWithExchange(STORE_ABORT);
 
 type AbortStore = { [STORE_ABORT]?: RequestAbort };
 

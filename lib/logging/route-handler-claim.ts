@@ -3,6 +3,7 @@ import {
   CorrelationContext,
   type CorrelationStore,
 } from '../correlation/correlation-context';
+import { releasedWithExchange } from '../correlation/correlation.middleware';
 import type { LogResultOperationMetadata } from './log-result-operation.decorator';
 
 /**
@@ -26,6 +27,7 @@ export interface RouteHandlerClaim {
 
 /** Property of the request's correlation store that holds the pending claim. */
 const CLAIM = Symbol('rfs:route-handler-claim');
+releasedWithExchange(CLAIM);
 
 interface ClaimableStore extends CorrelationStore {
   [CLAIM]?: RouteHandlerClaim;
