@@ -3,6 +3,7 @@
 // request's correlation store for as long as the connection stays open; once the response is
 // complete that store keeps only the id and fields, not the request, the response, the reply or
 // the handler's result (a large payload on each idle connection would otherwise stay in memory).
+// Without correlation (no store) nothing else keeps them either.
 import {
   Body,
   Controller,
@@ -107,51 +108,56 @@ async function collect(): Promise<void> {
 describe.each(HTTP_ADAPTERS)(
   'request objects after the response, keep-alive connection open (%s)',
   (_name, makeAdapter) => {
-    describe.each(['handler', 'interceptor'] as const)(
-      '%s pipeline',
-      (pipeline) => {
-        let app: INestApplication;
-        let base: string;
-        beforeAll(async () => {
-          @Module({
-            imports: [
-              LoggerModule.forRoot({
-                pinoHttp: rfsPinoHttp({ stream: { write: () => {} } }),
-              }),
-              RfsModule.forRoot({ http: { pipeline } }),
-            ],
-            controllers: [OrdersController],
-          })
-          class AppModule {}
-          const { NestFactory } = await import('@nestjs/core');
-          app = await NestFactory.create(AppModule, makeAdapter(), {
-            logger: false,
-            abortOnError: false,
-          });
-          base = await listenLocally(app);
+    describe.each([
+      ['handler', true],
+      ['interceptor', true],
+      ['interceptor', false],
+      ['handler', false],
+    ] as const)('%s pipeline, correlation %s', (pipeline, correlation) => {
+      let app: INestApplication;
+      let base: string;
+      beforeAll(async () => {
+        @Module({
+          imports: [
+            LoggerModule.forRoot({
+              pinoHttp: rfsPinoHttp({ stream: { write: () => {} } }),
+            }),
+            RfsModule.forRoot({
+              http: { pipeline },
+              ...(correlation ? {} : { correlation: false as const }),
+            }),
+          ],
+          controllers: [OrdersController],
+        })
+        class AppModule {}
+        const { NestFactory } = await import('@nestjs/core');
+        app = await NestFactory.create(AppModule, makeAdapter(), {
+          logger: false,
+          abortOnError: false,
         });
-        afterAll(() => app.close());
+        base = await listenLocally(app);
+      });
+      afterAll(() => app.close());
 
-        it.each(['result', 'mono'])(
-          'a %s handler: the request and its result can be collected; the store keeps its id',
-          async (kind) => {
-            const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-            try {
-              seen = undefined;
-              const res = await post(agent, base, `/orders/${kind}`);
-              expect(res.status).toBe(201);
-              await collect();
-              // the connection is still open and idle
-              expect(Object.values(agent.freeSockets).flat()).toHaveLength(1);
-              expect(seen!.store.id).toBe(res.id);
-              expect(seen!.req.deref()).toBeUndefined();
-              expect(seen!.payload.deref()).toBeUndefined();
-            } finally {
-              agent.destroy();
-            }
-          },
-        );
-      },
-    );
+      it.each(['result', 'mono'])(
+        'a %s handler: the request and its result can be collected (the store keeps its id)',
+        async (kind) => {
+          const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+          try {
+            seen = undefined;
+            const res = await post(agent, base, `/orders/${kind}`);
+            expect(res.status).toBe(201);
+            await collect();
+            // the connection is still open and idle
+            expect(Object.values(agent.freeSockets).flat()).toHaveLength(1);
+            if (correlation) expect(seen!.store.id).toBe(res.id);
+            expect(seen!.req.deref()).toBeUndefined();
+            expect(seen!.payload.deref()).toBeUndefined();
+          } finally {
+            agent.destroy();
+          }
+        },
+      );
+    });
   },
 );
