@@ -31,6 +31,7 @@ import {
 import { PreparedHttpResponse, thrownProblemOf } from './exception-handoff';
 import { enteredHandlerCall } from './handler-call';
 import { HttpRejectionRecorder } from './http-rejections';
+import { InjectedDeps } from './injected-deps';
 import { describeThrown } from './safe-value';
 
 /**
@@ -61,7 +62,8 @@ export class ResultExceptionFilter
   /** Logger of defects. */
   protected readonly logger = new Logger('ResultExceptionFilter');
 
-  // Nest injects these as properties, not as constructor parameters (see the constructor note).
+  // No constructor parameters: Nest injects these as properties, so a subclass may declare a
+  // constructor of its own (its parameters are then all its own) and call `super()`.
   @Optional()
   @Inject(getRfsOptionsToken())
   private readonly injectedOptions?: RfsModuleOptions;
@@ -78,38 +80,31 @@ export class ResultExceptionFilter
   @Inject(ModulesContainer)
   private readonly injectedModules?: ModulesContainer;
 
-  /** What {@link ResultExceptionFilter.create} was given (nothing when Nest creates it). */
-  #given: ResultExceptionFilterDeps = {};
-  /** The given dependencies, else the injected ones: resolved at first use, again at bootstrap. */
-  #resolved: FilterDeps | undefined;
-
-  // No constructor parameters: a subclass may declare a constructor of its own (its parameters
-  // are then all its own, resolved by Nest as usual) and call `super()`.
+  readonly #deps = new InjectedDeps<ResultExceptionFilterDeps, FilterDeps>(
+    (given) => this.#resolveDeps(given),
+    {},
+  );
 
   /**
-   * A filter built by hand (a unit test, `app.useGlobalFilters(...)`) with `deps`; in an application Nest creates it
-   * and injects them. Whatever `deps` leaves out is injected if Nest creates the instance.
+   * A filter built by hand (a unit test, `app.useGlobalFilters(…)`) with `deps`; in an
+   * application Nest creates it and injects them. Whatever `deps` leaves out is injected if Nest
+   * creates the instance.
    */
   static create<T extends ResultExceptionFilter>(
     this: new () => T,
     deps: ResultExceptionFilterDeps,
   ): T {
     const instance = new this();
-    instance.#given = deps;
+    instance.#deps.given = deps;
     return instance;
-  }
-
-  get #deps(): FilterDeps {
-    return (this.#resolved ??= this.#resolveDeps());
   }
 
   /** Problem bodies and statuses. */
   get problems(): ProblemDetailsFactory {
-    return this.#deps.problems;
+    return this.#deps.get().problems;
   }
 
-  #resolveDeps(): FilterDeps {
-    const given = this.#given;
+  #resolveDeps(given: ResultExceptionFilterDeps): FilterDeps {
     const options = given.options ?? this.injectedOptions;
     const metrics = given.metrics ?? this.injectedMetrics;
     return {
@@ -128,8 +123,7 @@ export class ResultExceptionFilter
 
   /** Learns which routes are untracked (their rejections are not recorded). */
   onApplicationBootstrap(): void {
-    this.#resolved = this.#resolveDeps(); // Nest has set the injected properties by now
-    const { modules, rejections } = this.#deps;
+    const { modules, rejections } = this.#deps.refresh();
     if (modules !== undefined) rejections?.learnRoutes(modules);
   }
 
@@ -166,7 +160,8 @@ export class ResultExceptionFilter
     enteredHandlerCall(store)?.interrupted(exception, problem);
     this.write(res, problem.status, problem.body, PROBLEM_CONTENT_TYPE);
     // a problem a Result pipeline computed is its operation's error (recorded with it)
-    if (stashed === undefined) this.#deps.rejections?.record(req, res, store);
+    if (stashed === undefined)
+      this.#deps.get().rejections?.record(req, res, store);
   }
 
   /** The problem of a thrown value (override to change it). */
@@ -204,7 +199,7 @@ export class ResultExceptionFilter
     }
     setResponseStatus(res, status);
     setResponseHeader(res, 'content-type', contentType);
-    const adapter = this.#deps.adapterHost?.httpAdapter;
+    const adapter = this.#deps.get().adapterHost?.httpAdapter;
     try {
       if (adapter) {
         // status already set: passing it again makes the Express adapter reset a non-JSON content type

@@ -38,6 +38,7 @@ import {
 import { negotiatedFluxOptions } from './ndjson';
 import { type Problem, ProblemDetailsFactory } from './problem-details';
 import { HttpCall, type MarkedRequest } from './http-call';
+import { InjectedDeps } from './injected-deps';
 import { CALL } from './request-abort';
 import {
   isUntracked,
@@ -91,7 +92,8 @@ export {
 export class ResultInterceptor
   implements NestInterceptor, OnApplicationBootstrap, OnModuleDestroy
 {
-  // Nest injects these as properties, not as constructor parameters (see the constructor note).
+  // No constructor parameters: Nest injects these as properties, so a subclass may declare a
+  // constructor of its own (its parameters are then all its own) and call `super()`.
   @Optional()
   @Inject(getRfsOptionsToken())
   private readonly injectedOptions?: RfsModuleOptions;
@@ -106,16 +108,13 @@ export class ResultInterceptor
   private readonly injectedModules?: ModulesContainer;
 
   private readonly routes = new WeakMap<object, Map<object, RfsRouteInfo>>();
-  /** What {@link ResultInterceptor.create} was given (nothing when Nest creates it). */
-  #given: ResultInterceptorDeps = {};
-  /** The given dependencies, else the injected ones: resolved at first use, again at bootstrap. */
-  #resolved: InterceptorDeps | undefined;
-
-  // No constructor parameters: a subclass may declare a constructor of its own (its parameters
-  // are then all its own, resolved by Nest as usual) and call `super()`.
+  readonly #deps = new InjectedDeps<ResultInterceptorDeps, InterceptorDeps>(
+    (given) => this.#resolveDeps(given),
+    {},
+  );
 
   /**
-   * A interceptor built by hand (a unit test) with `deps`; in an application Nest creates it
+   * An interceptor built by hand (a unit test) with `deps`; in an application Nest creates it
    * and injects them. Whatever `deps` leaves out is injected if Nest creates the instance.
    */
   static create<T extends ResultInterceptor>(
@@ -123,31 +122,26 @@ export class ResultInterceptor
     deps: ResultInterceptorDeps,
   ): T {
     const instance = new this();
-    instance.#given = deps;
+    instance.#deps.given = deps;
     return instance;
-  }
-
-  get #deps(): InterceptorDeps {
-    return (this.#resolved ??= this.#resolveDeps());
   }
 
   /** Problem bodies and statuses. */
   get problems(): ProblemDetailsFactory {
-    return this.#deps.problems;
+    return this.#deps.get().problems;
   }
 
   /** Whether the `Server-Timing: app;dur=<ms>` header is added (`http.timingHeader`). */
   get timingHeader(): boolean {
-    return this.#deps.timingHeader;
+    return this.#deps.get().timingHeader;
   }
 
   /** Whether ResultExceptionFilter renders thrown errors (the event's status depends on it). */
   get filterRendersErrors(): boolean {
-    return this.#deps.filterRendersErrors;
+    return this.#deps.get().filterRendersErrors;
   }
 
-  #resolveDeps(): InterceptorDeps {
-    const given = this.#given;
+  #resolveDeps(given: ResultInterceptorDeps): InterceptorDeps {
     const options = given.options ?? this.injectedOptions;
     const http = options?.http;
     return {
@@ -165,7 +159,7 @@ export class ResultInterceptor
 
   /** Makes this interceptor's problem factory the current one and declares every route's operation. */
   onApplicationBootstrap(): void {
-    this.#resolved = this.#resolveDeps(); // Nest has set the injected properties by now
+    this.#deps.refresh();
     ProblemDetailsFactory.setCurrent(this.problems);
     this.declareRoutes();
   }
@@ -268,7 +262,7 @@ export class ResultInterceptor
     event: OperationEvent,
     _context: ExecutionContext,
   ): void {
-    (this.#deps.hub ?? OperationHub.current())?.emit(event);
+    (this.#deps.get().hub ?? OperationHub.current())?.emit(event);
   }
 
   // ──────────────────────────── internals ────────────────────────────
@@ -323,8 +317,8 @@ export class ResultInterceptor
 
   /** Announces `Controller.handler` (or `@RfsOperation`) of every route to the hub. */
   private declareRoutes(): void {
-    const hub = this.#deps.hub ?? OperationHub.current();
-    const modules = this.#deps.modules;
+    const hub = this.#deps.get().hub ?? OperationHub.current();
+    const modules = this.#deps.get().modules;
     if (!hub || !modules) return;
     for (const module of modules.values()) {
       for (const wrapper of module.controllers.values()) {
