@@ -73,8 +73,12 @@ function releaseRequestObjects(this: ServerResponse): void {
     this.req as (IncomingMessage & RequestWithStore) | undefined
   )?.[STORE] as Record<symbol, unknown> | undefined;
   if (store === undefined) return;
-  for (const key of requestScopedKeys) {
-    if (store[key] !== undefined) store[key] = undefined;
+  try {
+    for (const key of requestScopedKeys) {
+      if (store[key] !== undefined) store[key] = undefined;
+    }
+  } catch {
+    // a store made read-only by other code keeps its objects; never an error from 'close'
   }
 }
 
