@@ -6,7 +6,6 @@ import type { CorrelationStore } from '../correlation/correlation-context';
 import {
   exposeExchangeHeaders,
   type HttpExchange,
-  releasedWithExchange,
   setExchangeHeader,
 } from '../correlation/correlation.middleware';
 import type { OperationEvent } from '../operations/operation-event';
@@ -14,6 +13,7 @@ import type { FluxResult } from '../result/flux-result';
 import { runWithSignal } from '../result/mono-result.signal-run';
 import type { OperationOutcome } from '../result/outcome';
 import { isResult } from '../result/result';
+import { enterHandlerCall } from './entered-handler-call';
 import { BatchCollector } from './flux-batch';
 import {
   type AdapterRequest,
@@ -57,24 +57,6 @@ export interface HandlerCallOwner {
   emit(event: OperationEvent): void;
 }
 
-/** Where a request's correlation store keeps its HandlerCall once the route handler is entered. */
-const ENTERED_CALL = Symbol('rfs:handler-pipeline-call');
-releasedWithExchange(ENTERED_CALL);
-
-type CallStore = CorrelationStore & { [ENTERED_CALL]?: HandlerCall };
-
-/**
- * The HandlerCall of the request whose correlation store `store` is, once its route handler was
- * entered (later calls of route methods in that request are plain method calls).
- *
- * @internal shared by the handler pipeline and ResultExceptionFilter
- */
-export function enteredHandlerCall(
-  store: CorrelationStore | undefined,
-): HandlerCall | undefined {
-  return (store as CallStore | undefined)?.[ENTERED_CALL];
-}
-
 /** One request through the handler pipeline. */
 export class HandlerCall extends HttpOperationRecord implements NdjsonListener {
   private readonly req?: IncomingMessage;
@@ -96,7 +78,7 @@ export class HandlerCall extends HttpOperationRecord implements NdjsonListener {
     this.exchange = exchange;
     if (exchange !== undefined)
       this.abort = new RequestAbort(exchange.req, exchange.res);
-    if (store !== undefined) (store as CallStore)[ENTERED_CALL] = this;
+    if (store !== undefined) enterHandlerCall(store, this);
   }
 
   /**

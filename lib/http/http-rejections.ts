@@ -10,7 +10,7 @@ import type { CorrelationStore } from '../correlation/correlation-context';
 import { httpExchangeOf } from '../correlation/correlation.middleware';
 import type { HttpSeries } from '../metrics/http-series';
 import type { RfsModuleOptions } from '../rfs.options';
-import { enteredHandlerCall } from './handler-call';
+import { enteredHandlerCall } from './entered-handler-call';
 import {
   type AdapterRequest,
   type AdapterResponse,
@@ -19,7 +19,7 @@ import {
   routeTemplate,
 } from './http-response';
 import { CALL } from './request-abort';
-import { isUntracked, routeMethodNames } from './route-metadata';
+import { controllerRoutes, isUntracked } from './route-metadata';
 import { registeredRouteTemplates } from './route-template';
 
 /** What a request carries once a Result pipeline took it (ResultInterceptor's mark). */
@@ -86,24 +86,17 @@ export class HttpRejectionRecorder {
   }
 
   private learn(modules: ModulesContainer): void {
-    for (const module of modules.values()) {
-      for (const wrapper of module.controllers.values()) {
-        const cls = wrapper.metatype as (new () => object) | null;
-        if (typeof cls !== 'function') continue;
-        for (const name of routeMethodNames(cls)) {
-          const fn = (cls.prototype as Record<string, unknown>)[name] as object;
-          if (!isUntracked(cls, fn)) continue;
-          const method = Number(Reflect.getMetadata(METHOD_METADATA, fn) ?? 0);
-          for (const template of registeredRouteTemplates(
-            modules,
-            module,
-            cls,
-            fn,
-            method,
-          )) {
-            this.untracked.add(`${RequestMethod[method]} ${template}`);
-          }
-        }
+    for (const { module, cls, fn } of controllerRoutes(modules)) {
+      if (!isUntracked(cls, fn)) continue;
+      const method = Number(Reflect.getMetadata(METHOD_METADATA, fn) ?? 0);
+      for (const template of registeredRouteTemplates(
+        modules,
+        module,
+        cls,
+        fn,
+        method,
+      )) {
+        this.untracked.add(`${RequestMethod[method]} ${template}`);
       }
     }
   }

@@ -29,7 +29,7 @@ import {
   ProblemDetailsFactory,
 } from './problem-details';
 import { PreparedHttpResponse, thrownProblemOf } from './exception-handoff';
-import { enteredHandlerCall } from './handler-call';
+import { enteredHandlerCall } from './entered-handler-call';
 import { HttpRejectionRecorder } from './http-rejections';
 import { InjectedDeps } from './injected-deps';
 import { describeThrown } from './safe-value';
@@ -218,7 +218,7 @@ export class ResultExceptionFilter
   }
 }
 
-/** What a ResultExceptionFilter built with `new` uses (each one optional). */
+/** What {@link ResultExceptionFilter.create} uses (each one optional). */
 export interface ResultExceptionFilterDeps {
   /** Resolved RfsModule options (`resolveRfsOptions(input)`). */
   options?: RfsModuleOptions;

@@ -27,7 +27,8 @@ import type { OperationEvent } from '../operations/operation-event';
 import { OperationHub } from '../operations/operation-hub';
 import { getRfsOptionsToken } from '../rfs-options.provider';
 import type { RfsModuleOptions } from '../rfs.options';
-import { enteredHandlerCall, HandlerCall } from './handler-call';
+import { enteredHandlerCall } from './entered-handler-call';
+import { HandlerCall } from './handler-call';
 import { registeredRouteTemplates } from './route-template';
 import { ProblemDetailsFactory } from './problem-details';
 import {

@@ -41,10 +41,10 @@ import { HttpCall, type MarkedRequest } from './http-call';
 import { InjectedDeps } from './injected-deps';
 import { CALL } from './request-abort';
 import {
+  controllerRoutes,
   isUntracked,
   logMetadataOf,
   type RfsRouteInfo,
-  routeMethodNames,
   routeOperationName,
   writesOwnResponse,
 } from './route-metadata';
@@ -320,21 +320,14 @@ export class ResultInterceptor
     const hub = this.#deps.get().hub ?? OperationHub.current();
     const modules = this.#deps.get().modules;
     if (!hub || !modules) return;
-    for (const module of modules.values()) {
-      for (const wrapper of module.controllers.values()) {
-        const cls = wrapper.metatype as (new () => object) | null;
-        if (typeof cls !== 'function') continue;
-        for (const name of routeMethodNames(cls)) {
-          const fn = (cls.prototype as Record<string, unknown>)[name];
-          if (isUntracked(cls, fn)) continue;
-          hub.announce(routeOperationName(cls, fn, name));
-        }
-      }
+    for (const { cls, name, fn } of controllerRoutes(modules)) {
+      if (!isUntracked(cls, fn))
+        hub.announce(routeOperationName(cls, fn, name));
     }
   }
 }
 
-/** What a ResultInterceptor built with `new` uses (each one optional). */
+/** What {@link ResultInterceptor.create} uses (each one optional). */
 export interface ResultInterceptorDeps {
   /** Resolved RfsModule options (`resolveRfsOptions(input)`). */
   options?: RfsModuleOptions;

@@ -8,6 +8,7 @@ import {
   SSE_METADATA,
 } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
+import type { ModulesContainer } from '@nestjs/core';
 import type { LogResultOperationMetadata } from '../logging/log-result-operation.decorator';
 import {
   RFS_FLUX_RESPONSE_METADATA,
@@ -120,6 +121,35 @@ export function routeMethodNames(cls: new () => object): string[] {
     }
   }
   return names;
+}
+
+/** A route handler method of a controller class registered in a Nest module. */
+export interface ControllerRoute {
+  /** The module that registers the controller (Nest's `Module`). */
+  readonly module: unknown;
+  readonly cls: new () => object;
+  readonly name: string;
+  /** The method (as declared on the prototype chain). */
+  readonly fn: object;
+}
+
+/**
+ * @internal Every route handler method of every controller in `modules` (own and inherited
+ * methods; controllers without a class skipped).
+ */
+export function* controllerRoutes(
+  modules: ModulesContainer,
+): Generator<ControllerRoute> {
+  for (const module of modules.values()) {
+    for (const wrapper of module.controllers.values()) {
+      const cls = wrapper.metatype as (new () => object) | null;
+      if (typeof cls !== 'function') continue;
+      for (const name of routeMethodNames(cls)) {
+        const fn = (cls.prototype as Record<string, unknown>)[name] as object;
+        yield { module, cls, name, fn };
+      }
+    }
+  }
 }
 
 /** What the pipeline knows about a route (computed once, when it wraps the handler). */
