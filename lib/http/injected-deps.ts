@@ -7,15 +7,18 @@
  * @internal shared by ResultInterceptor and ResultExceptionFilter
  */
 export class InjectedDeps<Given extends object, Resolved> {
-  /** What `create(deps)` was given (nothing when Nest creates the instance). */
-  given: Given;
   private resolved: Resolved | undefined = undefined;
 
+  /** `given`: what `create(deps)` passes (nothing when Nest creates the instance). */
   constructor(
     private readonly resolve: (given: Given) => Resolved,
-    given: Given,
-  ) {
-    this.given = given;
+    private given: Given,
+  ) {}
+
+  /** Uses `deps` (from `create`), also if something was resolved before (a subclass constructor). */
+  give(deps: Given): void {
+    this.given = deps;
+    this.resolved = undefined;
   }
 
   /** The dependencies, resolved on the first call. */

@@ -95,7 +95,7 @@ export class ResultExceptionFilter
     deps: ResultExceptionFilterDeps,
   ): T {
     const instance = new this();
-    instance.#deps.given = deps;
+    instance.#deps.give(deps);
     return instance;
   }
 

@@ -42,8 +42,13 @@ describe('ResultInterceptor.create / ResultExceptionFilter.create', () => {
     expect(typeOf(new ResultExceptionFilter().problems)).toBe('about:blank');
   });
 
-  it('build instances of a subclass', () => {
-    class Mine extends ResultInterceptor {}
-    expect(Mine.create({ options })).toBeInstanceOf(Mine);
+  it('build instances of a subclass, also one whose constructor read the defaults', () => {
+    class Mine extends ResultInterceptor {
+      readonly timedAtConstruction = this.timingHeader;
+    }
+    const mine = Mine.create({ options });
+    expect(mine).toBeInstanceOf(Mine);
+    expect(mine.timedAtConstruction).toBe(true);
+    expect(mine.timingHeader).toBe(false);
   });
 });

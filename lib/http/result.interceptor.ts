@@ -122,7 +122,7 @@ export class ResultInterceptor
     deps: ResultInterceptorDeps,
   ): T {
     const instance = new this();
-    instance.#deps.given = deps;
+    instance.#deps.give(deps);
     return instance;
   }
 
