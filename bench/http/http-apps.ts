@@ -6,6 +6,8 @@
 //   nestjs-pino+noop-interceptor  the anchor plus one global interceptor that does nothing:
 //               the floor of any stack built on a Nest interceptor
 //   diy         nestjs-pino + nestjs-cls 6 (request id) + a prom-client timing interceptor
+//   floor       nestjs-pino + the correlation id, timing, Prometheus series and line fields of
+//               nestjs-rfs's defaults written by hand, no library (http-apps.floor.ts)
 //   nestjs-rfs  nestjs-pino (rfsPinoHttp()) + RfsModule with their defaults: correlation,
 //               the Result → HTTP pass without interceptor (pipeline 'auto' → 'handler'; the
 //               handler returns the MonoResult), the Result fields on pino-http's "request
@@ -43,6 +45,7 @@ export const VARIANTS = [
   'nestjs-pino',
   'nestjs-pino+noop-interceptor',
   'diy',
+  'floor',
   'nestjs-rfs',
   'nestjs-rfs+interceptor-pipeline',
   'nestjs-rfs+two-lines',
@@ -150,6 +153,13 @@ export function benchAppModule(
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         require('./http-apps.diy') as typeof import('./http-apps.diy');
       return diy.diyAppModule(PlainOrdersController, OrdersService);
+    }
+    case 'floor': {
+      // Loaded only here, as the DIY stack: its AsyncLocalStorage would tax the other stacks.
+      const floor =
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        require('./http-apps.floor') as typeof import('./http-apps.floor');
+      return floor.floorAppModule(OrdersService);
     }
     case 'nestjs-rfs':
     case 'nestjs-rfs+interceptor-pipeline':

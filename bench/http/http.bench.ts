@@ -1,4 +1,4 @@
-// HTTP throughput and tail latency of seven Nest stacks serving the same MonoResult-backed GET
+// HTTP throughput and tail latency of eight Nest stacks serving the same MonoResult-backed GET
 // (see http-apps.ts), on Express and Fastify. Each app runs in its own child process; this
 // process drives autocannon (127.0.0.1, 50 connections, keep-alive). After a warm-up, rounds
 // are interleaved (every app once per round, order rotated) so drift on a shared CPU hits all
@@ -39,6 +39,8 @@ const LABELS: Record<Variant, string> = {
   'nestjs-pino+noop-interceptor':
     'Nest + nestjs-pino + one no-op global interceptor',
   diy: 'DIY: nestjs-pino + nestjs-cls + prom-client interceptor',
+  floor:
+    'hand-written floor: nestjs-pino + the id, timing, series and line fields of the defaults, no library',
   'nestjs-rfs':
     'Nest + nestjs-rfs defaults (correlation, Result → HTTP without interceptor, Result fields on the request line, metrics, alerts)',
   'nestjs-rfs+interceptor-pipeline':
@@ -97,10 +99,17 @@ async function check(url: string, variant: Variant): Promise<void> {
     );
   const echoed = res.headers.get('x-correlation-id');
   if (
-    (variant === 'diy' || variant.startsWith('nestjs-rfs')) &&
+    (variant === 'diy' ||
+      variant === 'floor' ||
+      variant.startsWith('nestjs-rfs')) &&
     echoed !== 'bench-check'
   )
     throw new Error(`${variant}: x-correlation-id not echoed (got ${echoed})`);
+  if (
+    (variant === 'floor' || variant.startsWith('nestjs-rfs')) &&
+    !res.headers.get('server-timing')?.startsWith('app;dur=')
+  )
+    throw new Error(`${variant}: no server-timing header`);
 }
 
 /** Whether autocannon and the apps ran on separate CPUs (see `pinLoadAndApps`). */
@@ -218,13 +227,51 @@ function goalsOf(
   }));
 }
 
+/** nestjs-rfs against the hand-written floor, round by round (informational: no goal). */
+interface FloorComparison {
+  adapter: string;
+  variant: Variant;
+  /** Median over rounds of req/s ÷ the floor's req/s in the same round. */
+  rpsRatio: number;
+  /** Median over rounds of CPU per request ÷ the floor's in the same round. */
+  cpuRatio: number;
+  /** The floor's own req/s ÷ nestjs-pino's (median over rounds). */
+  floorVsAnchor: number;
+}
+
+function floorComparisons(
+  adapter: string,
+  reports: VariantReport[],
+): FloorComparison[] {
+  const floor = reports.find((r) => r.variant === 'floor')!;
+  return reports
+    .filter((r) => r.variant.startsWith('nestjs-rfs'))
+    .map((r) => ({
+      adapter,
+      variant: r.variant,
+      rpsRatio: median(
+        r.rounds.map(
+          (x, i) => x.requestsPerSecond / floor.rounds[i].requestsPerSecond,
+        ),
+      ),
+      cpuRatio: median(
+        r.rounds.map(
+          (x, i) => x.cpuUsPerRequest / floor.rounds[i].cpuUsPerRequest,
+        ),
+      ),
+      floorVsAnchor: floor.rpsRatio,
+    }));
+}
+
 async function main(): Promise<void> {
   const date = new Date().toISOString();
   const machine = machineInfo();
   const results: Record<string, VariantReport[]> = {};
   const goals: Goal[] = [];
+  const vsFloor: FloorComparison[] = [];
   for (const adapter of ADAPTERS) {
     results[adapter] = await benchAdapter(adapter);
+    vsFloor.push(...floorComparisons(adapter, results[adapter]));
     goals.push(...goalsOf(adapter, results[adapter]));
     goals.push(
       ...goalsOf(adapter, results[adapter], 'nestjs-rfs+interceptor-pipeline'),
@@ -240,6 +287,7 @@ async function main(): Promise<void> {
     '- nestjs-pino: `LoggerModule.forRoot()` (pino-http "request completed" line). **Anchor.**',
     '- nestjs-pino + no-op interceptor: the anchor plus one global `intercept(_, next) { return next.handle(); }`: the floor of any stack that handles results in a Nest interceptor.',
     '- DIY: nestjs-pino (`genReqId` from the header) + nestjs-cls 6 middleware (request id) + a global prom-client histogram interceptor echoing the id.',
+    "- Hand-written floor: nestjs-pino + what the nestjs-rfs defaults put on the wire, in the log line and in Prometheus, written by hand with no library (`http-apps.floor.ts`): an AsyncLocalStorage entered from the adapter's request hook with the correlation id, the controller timing its own call, `x-correlation-id` and `server-timing` headers, two prom-client histograms and two counters (cached label children), and the operation, outcome, durationMs and http fields on pino-http's line. No windows, no alerts, no Result → HTTP mapping.",
     "- nestjs-rfs defaults: `LoggerModule.forRoot({ pinoHttp: rfsPinoHttp() })` + `RfsModule.forRoot({ environment: 'production' })` with their defaults: correlation context, the Result → HTTP pass without interceptor (`http.pipeline: 'auto'` → `'handler'`: route methods are wrapped at startup, the correlation context carries the response; the handler returns the MonoResult), the Result fields (operation, outcome, durationMs, error, http) on pino-http's \"request completed\" line (`resultLine: 'merge'`: one line per request, as with the anchor), Prometheus series and windows, alerts evaluation.",
     "- nestjs-rfs, pipeline 'interceptor': the same with `http: { pipeline: 'interceptor' }` (the global ResultInterceptor).",
     "- nestjs-rfs, two lines: the defaults with `rfsPinoHttp(undefined, { resultLine: 'separate' })`: a Result line (ResultLogEntry) per request next to pino-http's line.",
@@ -262,6 +310,17 @@ async function main(): Promise<void> {
     );
   }
   lines.push(
+    '## Against the hand-written floor',
+    '',
+    'The same rounds, nestjs-rfs ÷ the hand-written floor (the work of the defaults without a library; informational, no goal). The last column is the floor itself against nestjs-pino: what the req/s goal leaves for everything the floor does not do.',
+    '',
+    '| adapter | stack | req/s vs floor | CPU/req vs floor | floor req/s vs nestjs-pino |',
+    '| --- | --- | ---: | ---: | ---: |',
+    ...vsFloor.map(
+      (f) =>
+        `| ${f.adapter} | ${GOAL_NAMES[f.variant] ?? f.variant} | ${f.rpsRatio.toFixed(2)} | ${f.cpuRatio.toFixed(2)} | ${f.floorVsAnchor.toFixed(2)} |`,
+    ),
+    '',
     '## Goals',
     '',
     '| adapter | goal | measured | met |',
@@ -285,6 +344,7 @@ async function main(): Promise<void> {
       tool: `autocannon ${AUTOCANNON_VERSION}`,
     },
     results,
+    vsFloor,
     goals,
   });
   if (goals.some((g) => !g.met) && process.env.BENCH_STRICT === '1')

@@ -1,8 +1,9 @@
-// Instructions per HTTP request: nestjs-rfs (defaults) against nestjs-pino alone and bare Nest,
-// counted by valgrind's callgrind. Unlike req/s or CPU time, an instruction count does not move
-// with other jobs on a shared machine (repeat runs agree within ~1–3 %: JIT tiering and GC timing
-// still vary), so it shows how much more work a stack does per request. It does not show
-// memory stalls, GC pauses or kernel time, which req/s and CPU time (bench/http) include.
+// Instructions per HTTP request: nestjs-rfs (defaults) against nestjs-pino alone, bare Nest and
+// the hand-written floor (bench/http/http-apps.floor.ts), counted by valgrind's callgrind.
+// Unlike req/s or CPU time, an instruction count does not move with other jobs on a shared
+// machine (repeat runs agree within ~1–3 %: JIT tiering and GC timing still vary), so it shows
+// how much more work a stack does per request. It does not show memory stalls, GC pauses or
+// kernel time, which req/s and CPU time (bench/http) include.
 // Optional (not part of `npm run bench`): `npm run bench:instructions`, needs valgrind
 // (`apt-get install -y valgrind`). Each app runs alone under callgrind with instrumentation off
 // for its start and a warm-up; it is switched on (`callgrind_control -i on`) for the measured
@@ -22,7 +23,9 @@ const CONNECTIONS = 10;
 const ADAPTERS = (process.env.BENCH_HTTP_ADAPTERS ?? 'express,fastify').split(
   ',',
 );
-const VARIANTS: readonly Variant[] = ['bare', 'nestjs-pino', 'nestjs-rfs'];
+const VARIANTS = (
+  process.env.BENCH_INSTR_VARIANTS ?? 'bare,nestjs-pino,floor,nestjs-rfs'
+).split(',') as Variant[];
 const ANCHOR: Variant = 'nestjs-pino';
 const SERVER = join(__dirname, '..', 'http', 'http-server.ts');
 const REGISTER = join(__dirname, '..', 'harness', 'register.js');
@@ -129,7 +132,7 @@ async function main(): Promise<void> {
   const lines = [
     '# HTTP: instructions per request (callgrind)',
     '',
-    `GET ${PATH}, the apps of bench/http (bare Nest; nestjs-pino alone, the anchor; nestjs-rfs with its defaults). Each app runs alone under valgrind's callgrind; after ${WARMUP} warm-up requests, instructions are counted for ${MEASURED} requests (autocannon, ${CONNECTIONS} connections) and divided by the responses. Instruction counts do not move with other jobs on the machine; they leave out memory stalls, GC pauses and kernel time (see http.md for req/s and CPU time).`,
+    `GET ${PATH}, the apps of bench/http (bare Nest; nestjs-pino alone, the anchor; the hand-written floor, which does the work of the nestjs-rfs defaults without a library; nestjs-rfs with its defaults). Each app runs alone under valgrind's callgrind; after ${WARMUP} warm-up requests, instructions are counted for ${MEASURED} requests (autocannon, ${CONNECTIONS} connections) and divided by the responses. Instruction counts do not move with other jobs on the machine; they leave out memory stalls, GC pauses and kernel time (see http.md for req/s and CPU time).`,
     '',
     `- Date: ${date}`,
     `- Node ${machine.node} on ${machine.cpu}, ${machine.platform}`,
@@ -141,7 +144,7 @@ async function main(): Promise<void> {
     const anchor = results[adapter].find((c) => c.variant === ANCHOR)!;
     for (const c of results[adapter]) {
       lines.push(
-        `| ${adapter} | ${c.variant}${c.variant === ANCHOR ? ' (anchor)' : ''} | ${Math.round(c.perRequest / 1000)}k | ${(c.perRequest / anchor.perRequest).toFixed(2)} | ${c.variant === 'nestjs-rfs' ? `+${Math.round((c.perRequest - anchor.perRequest) / 1000)}k` : ''} |`,
+        `| ${adapter} | ${c.variant}${c.variant === ANCHOR ? ' (anchor)' : ''} | ${Math.round(c.perRequest / 1000)}k | ${(c.perRequest / anchor.perRequest).toFixed(2)} | ${c.variant === 'nestjs-rfs' || c.variant === 'floor' ? `+${Math.round((c.perRequest - anchor.perRequest) / 1000)}k` : ''} |`,
       );
     }
   }
