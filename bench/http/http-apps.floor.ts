@@ -78,7 +78,7 @@ const okSeries = {
 const ID = Symbol('floor:id');
 type IdRequest = IncomingMessage & { [ID]?: string };
 
-/** The request's id: set by whichever of pino-http and the correlation middleware runs first. */
+/** The request's id, kept on it: pino-http's genReqId and the correlation hook share it. */
 function requestId(req: IdRequest): string {
   const known = req[ID];
   if (known !== undefined) return known;
