@@ -114,14 +114,14 @@ export class CorrelationSetup {
           request: { raw: IncomingMessage },
           reply: ResponseHeaderSink & { raw: ServerResponse },
           done: NextFn,
-        ) => middleware.use(request.raw, reply.raw, done, reply),
+        ) => middleware.openFromHook(request.raw, reply.raw, done, reply),
       );
       return true;
     }
     if (type === 'express') {
       adapter.setOnRequestHook(
         (req: IncomingMessage, res: ServerResponse, next: NextFn) =>
-          middleware.use(req, res, next),
+          middleware.openFromHook(req, res, next),
       );
       return true;
     }

@@ -196,13 +196,38 @@ export class CorrelationMiddleware implements NestMiddleware {
     next: (error?: unknown) => void,
     headers?: ResponseHeaderSink,
   ): void {
-    const r = req as IncomingMessage & RequestWithStore;
-    if (r[STORE] !== undefined) {
+    if ((req as IncomingMessage & RequestWithStore)[STORE] !== undefined) {
       next();
       return;
     }
+    this.open(req, res, next, headers, !res.headersSent);
+  }
+
+  /**
+   * {@link use} from the adapter's request hook, the first code of every request: no store yet
+   * and no header sent. Skips those checks: on Express each read of a property of the request or
+   * response is a megamorphic lookup that misses V8's stub cache (~2k instructions).
+   *
+   * @internal
+   */
+  openFromHook(
+    req: IncomingMessage,
+    res: ServerResponse,
+    next: (error?: unknown) => void,
+    headers?: ResponseHeaderSink,
+  ): void {
+    this.open(req, res, next, headers, true);
+  }
+
+  private open(
+    req: IncomingMessage,
+    res: ServerResponse,
+    next: (error?: unknown) => void,
+    headers: ResponseHeaderSink | undefined,
+    headerOpen: boolean,
+  ): void {
     const store: StoreWithExchange = this.resolver.fromHeaders(req.headers);
-    r[STORE] = store;
+    (req as IncomingMessage & RequestWithStore)[STORE] = store;
     store[HTTP_EXCHANGE] = {
       req,
       res,
@@ -210,11 +235,12 @@ export class CorrelationMiddleware implements NestMiddleware {
       start: performance.now(),
       origin: this,
     };
-    if (this.responseHeader !== false && !res.headersSent) {
+    if (this.responseHeader !== false && headerOpen) {
       if (headers !== undefined) headers.header(this.responseHeader, store.id);
       else res.setHeader(this.responseHeader, store.id);
     }
-    if (typeof res.on === 'function') res.on('close', releaseRequestObjects);
+    const on = res.on; // read once: each read is a lookup on Express
+    if (typeof on === 'function') on.call(res, 'close', releaseRequestObjects);
     CorrelationContext.runWithStore(store, next);
   }
 }

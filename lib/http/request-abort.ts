@@ -2,6 +2,7 @@
 // pipeline and `@RequestAbortSignal()`: one AbortController per request, created only when
 // something reads the signal (a request whose handler never needs it creates none and adds no
 // 'close' listener).
+import type { ServerResponse } from 'node:http';
 import {
   type CorrelationStore,
   CorrelationContext,
@@ -51,23 +52,37 @@ function rawRequestOf(request: unknown): SignalHolder | undefined {
 export class RequestAbort implements LazyAbortSignal {
   private controller: AbortController | undefined = undefined;
   private stopWatch: (() => void) | undefined = undefined;
+  /** The Node request and response, when the caller passed them (no `.raw` lookup then). */
+  private readonly nodeReq: unknown;
+  private readonly nodeRes: ServerResponse | undefined;
 
+  /**
+   * `req`/`res`: the adapter's request and response (Express, Fastify) or Node's; `node`: they
+   * are Node's (`IncomingMessage`, `ServerResponse`), which saves looking up `.raw` per request.
+   */
   constructor(
     private readonly req: unknown,
     private readonly res: AdapterResponse,
-  ) {}
+    node = false,
+  ) {
+    this.nodeReq = node ? req : undefined;
+    this.nodeRes = node ? (res as ServerResponse) : undefined;
+  }
 
   /** Whether `store` is the correlation store the middleware created for this request. */
   ownedBy(store: object): boolean {
     const exchange = httpExchangeOf(store as CorrelationStore);
-    return exchange !== undefined && exchange.req === rawRequestOf(this.req);
+    return (
+      exchange !== undefined &&
+      exchange.req === (this.nodeReq ?? rawRequestOf(this.req))
+    );
   }
 
   /** Whether the client went away (creates the signal only then, for one abort reason). */
   get aborted(): boolean {
     const c = this.controller;
     if (c !== undefined) return c.signal.aborted;
-    const raw = rawResponse(this.res);
+    const raw = this.nodeRes ?? rawResponse(this.res);
     if (raw.destroyed !== true || raw.writableFinished) return false;
     return this.signal().aborted;
   }
