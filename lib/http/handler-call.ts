@@ -77,7 +77,7 @@ export class HandlerCall extends HttpOperationRecord implements NdjsonListener {
     this.res = exchange?.res;
     this.exchange = exchange;
     if (exchange !== undefined)
-      this.abort = new RequestAbort(exchange.req, exchange.res, true);
+      this.abort = new RequestAbort(exchange.req, exchange.res);
     if (store !== undefined) enterHandlerCall(store, this);
   }
 

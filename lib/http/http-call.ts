@@ -96,7 +96,7 @@ export class HttpCall extends HttpOperationRecord {
     readonly res: AdapterResponse,
   ) {
     super(route.operation, route.log);
-    this.abort = new RequestAbort(req, res);
+    this.abort = RequestAbort.of(req, res);
   }
 
   /** A signal that aborts when the client disconnects (created on first use). */

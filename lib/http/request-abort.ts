@@ -52,38 +52,32 @@ function rawRequestOf(request: unknown): SignalHolder | undefined {
 export class RequestAbort implements LazyAbortSignal {
   private controller: AbortController | undefined = undefined;
   private stopWatch: (() => void) | undefined = undefined;
-  /** The Node request and response, when the caller passed them (no `.raw` lookup then). */
-  private readonly nodeReq: unknown;
-  private readonly nodeRes: ServerResponse | undefined;
 
   /**
-   * `req`/`res`: the adapter's request and response (Express, Fastify) or Node's; `node`: they
-   * are Node's (`IncomingMessage`, `ServerResponse`), which saves looking up `.raw` per request.
+   * `req`/`res`: Node's request and response (`IncomingMessage`, `ServerResponse`), as the
+   * correlation exchange holds them; {@link RequestAbort.of} takes the adapter's.
    */
   constructor(
     private readonly req: unknown,
-    private readonly res: AdapterResponse,
-    node = false,
-  ) {
-    this.nodeReq = node ? req : undefined;
-    this.nodeRes = node ? (res as ServerResponse) : undefined;
+    private readonly res: ServerResponse,
+  ) {}
+
+  /** The signal of an Express or Fastify request and response (or Node's). */
+  static of(req: unknown, res: AdapterResponse): RequestAbort {
+    return new RequestAbort(rawRequestOf(req), rawResponse(res));
   }
 
   /** Whether `store` is the correlation store the middleware created for this request. */
   ownedBy(store: object): boolean {
     const exchange = httpExchangeOf(store as CorrelationStore);
-    return (
-      exchange !== undefined &&
-      exchange.req === (this.nodeReq ?? rawRequestOf(this.req))
-    );
+    return exchange !== undefined && exchange.req === this.req;
   }
 
   /** Whether the client went away (creates the signal only then, for one abort reason). */
   get aborted(): boolean {
     const c = this.controller;
     if (c !== undefined) return c.signal.aborted;
-    const raw = this.nodeRes ?? rawResponse(this.res);
-    if (raw.destroyed !== true || raw.writableFinished) return false;
+    if (this.res.destroyed !== true || this.res.writableFinished) return false;
     return this.signal().aborted;
   }
 
